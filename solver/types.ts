@@ -1,0 +1,226 @@
+// The solver's problem and result. Wire shapes follow ../shared/contract.md; the solver sees no
+// personal data (no names, no DUF numbers), so these types carry none.
+
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string
+/** A point in time, ISO 8601 with the Europe/Oslo offset, e.g. `2025-03-03T09:00:00+01:00`. */
+export type IsoDateTime = string
+
+/** The legal basis of a referral: s.11, chapter 6A, or the 2020 temporary law. */
+export type Track = 'ordinary' | 'ukraine' | 'corona'
+export const TRACKS = ['ordinary', 'ukraine', 'corona'] as const
+
+/** Prioritisation rules, in the contract's names. */
+export type PriorityRule = 'deadline' | 'threatened-industry' | 'programme-time' | 'waiting-time'
+export const PRIORITY_RULES = ['deadline', 'threatened-industry', 'programme-time', 'waiting-time'] as const
+
+/** Why a referral was left out, or why its deadline is missed. */
+export type Reason =
+  | 'deferred'
+  | 'missing-competence-mapping'
+  | 'awaiting-group-meeting'
+  | 'programme-ended'
+  | 'no-capacity-before-deadline'
+  | 'no-capacity-in-horizon'
+  | 'lead-time'
+  | 'lower-priority'
+export const REASONS = [
+  'deferred',
+  'missing-competence-mapping',
+  'awaiting-group-meeting',
+  'programme-ended',
+  'no-capacity-before-deadline',
+  'no-capacity-in-horizon',
+  'lead-time',
+  'lower-priority',
+] as const
+
+export type PerTrack<T> = Readonly<Record<Track, T>>
+
+/** A centre's settings. Every field has a default (see policy.ts); a scenario may give any subset. */
+export type Policy = {
+  /** Ordinary track: the deadline is settledOn plus this many months. */
+  readonly deadlineMonths: number
+  /** Days between the run date and the earliest interpreted session, per track. */
+  readonly leadDays: PerTrack<number>
+  /** Days between the run date and the earliest session without interpreter. */
+  readonly noticeDays: number
+  /** Length of the individual session (and of a follow-up), per track. */
+  readonly sessionMinutes: PerTrack<number>
+  /** The ukraine track's group meeting. */
+  readonly groupMeeting: {
+    readonly minutes: number
+    readonly maxParticipants: number
+    /** The individual session comes at least this many days after the group meeting. */
+    readonly daysBeforeIndividual: number
+  }
+  /** `meetings: 2`: the follow-up comes at least this many days after the first session. */
+  readonly secondMeetingGapDays: number
+  /** A cancellation of an interpreted session closer than this to its start costs money. */
+  readonly lateCancellationHours: number
+  /** Ordinary track: the counsellor's note is due this many days after the session. */
+  readonly noteDueDays: number
+  /** The interpreter service's booking notice: `interpreterOrderBy` is this many days before start. */
+  readonly interpreterNoticeDays: number
+  /** Prioritisation rules, first decides. A coordinator may reorder or drop them. */
+  readonly priority: readonly PriorityRule[]
+  /** The centre's opening hours on a working day, `HH:MM` local time. */
+  readonly workingDay: { readonly start: string; readonly end: string }
+}
+
+/** Policy input: any subset; nested objects may be partial too. */
+export type PolicyInput = {
+  readonly [K in keyof Policy]?: Policy[K] extends readonly unknown[] ? Policy[K] : Policy[K] extends object ? Partial<Policy[K]> : Policy[K]
+}
+
+/** A recurring block of working hours. */
+export type WeeklyHours = {
+  /** ISO weekday, 1 = Monday ... 7 = Sunday. */
+  readonly weekday: number
+  /** `HH:MM`, local time. */
+  readonly start: string
+  readonly end: string
+}
+
+export type Absence = {
+  readonly from: IsoDate
+  /** Inclusive. */
+  readonly to: IsoDate
+  readonly reason: 'sick' | 'leave' | 'other'
+}
+
+export type Counsellor = {
+  readonly id: string
+  readonly name?: string
+  /** Municipality numbers this counsellor is the fixed contact for (a soft preference). */
+  readonly municipalities: readonly string[]
+  readonly weekly: readonly WeeklyHours[]
+  readonly absences: readonly Absence[]
+  /** Inclusive. */
+  readonly employedFrom?: IsoDate
+  /** Inclusive. */
+  readonly employedUntil?: IsoDate
+  /** At most this many sessions (of any kind) a day. */
+  readonly maxSessionsPerDay?: number
+}
+
+/** A referral as the solver sees it: the contract's fields without personal data. */
+export type Referral = {
+  /** Unique within a problem. */
+  readonly id: string
+  readonly municipality: string
+  readonly track: Track
+  readonly settledOn: IsoDate
+  readonly referredOn: IsoDate
+  /** ISO 639 code. */
+  readonly language: string
+  readonly interpreter: boolean
+  readonly programmeEndsOn?: IsoDate
+  readonly threatenedIndustry: boolean
+  readonly targetIndustry?: string
+  readonly competenceMappingDone: boolean
+  readonly advisorConsent: boolean
+  readonly groupMeetingDone: boolean
+  readonly meetings: 1 | 2
+  readonly deferredUntil?: IsoDate
+  readonly deferralReason?: string
+}
+
+export type IndividualSession = {
+  readonly referralId: string
+  readonly counsellorId: string
+  readonly kind: 'individual' | 'followup'
+  readonly start: IsoDateTime
+  readonly end: IsoDateTime
+  /** Order the interpreter no later than this; absent when no interpreter is needed. */
+  readonly interpreterOrderBy?: IsoDateTime
+  /** Set on sessions that were committed before this run and kept as they were. */
+  readonly pinned?: boolean
+}
+
+export type GroupSession = {
+  readonly referralIds: readonly string[]
+  readonly counsellorId: string
+  readonly kind: 'group'
+  readonly language: string
+  readonly start: IsoDateTime
+  readonly end: IsoDateTime
+  readonly interpreterOrderBy: IsoDateTime
+  readonly pinned?: boolean
+}
+
+export type Session = IndividualSession | GroupSession
+
+/** The whole input of one allocation run. */
+export type Problem = {
+  readonly runDate: IsoDate
+  /** 1 to 26; the run plans sessions from runDate up to runDate + horizonWeeks weeks. */
+  readonly horizonWeeks: number
+  readonly policy: Policy
+  readonly counsellors: readonly Counsellor[]
+  /** Referrals to consider: pending and deferred ones (scheduled ones appear through `pinned`). */
+  readonly referrals: readonly Referral[]
+  /** Sessions already committed: never moved or dropped, and their time is taken. */
+  readonly pinned: readonly Session[]
+  /** Interpreted sessions (individual, follow-up or group) per language per day, where limited. */
+  readonly interpreterCapacity?: Readonly<Record<string, number>>
+}
+
+export type Unassigned = {
+  readonly referralId: string
+  readonly reason: Reason
+  /** Words a municipality understands; for `lower-priority`, who took the capacity and by which rule. */
+  readonly detail: string
+  /** For `lower-priority`: the rule that decided. */
+  readonly rule?: PriorityRule
+  /** For `lower-priority`: referrals that took the capacity this one could have had. */
+  readonly takenBy?: readonly string[]
+}
+
+export type DeadlineBreach = {
+  readonly referralId: string
+  readonly deadline: IsoDate
+  /** The planned first session's date, or null when none is planned in the horizon. */
+  readonly plannedOn: IsoDate | null
+  readonly reason: Reason
+  readonly detail: string
+}
+
+export type Method = 'flow' | 'greedy'
+/** How the run ended: proven best for its model, the best found, or cut short by the time limit. */
+export type Outcome = 'optimal' | 'feasible' | 'timedout'
+
+export type Stats = {
+  readonly referrals: number
+  /** Referrals with a first session in this proposal or already pinned. */
+  readonly scheduled: number
+  /** Ordinary referrals whose first session lies on or before their deadline. */
+  readonly withinDeadline: number
+  readonly solveMs: number
+  readonly method: Method
+  readonly outcome: Outcome
+  readonly sessions: number
+  readonly groupMeetings: number
+  readonly followups: number
+  readonly unassigned: number
+  readonly deadlineBreaches: number
+  /** Per priority rule, in policy order: how many referrals that rule favours were served. */
+  readonly objective: readonly { readonly rule: PriorityRule; readonly value: number; readonly bound?: number }[]
+}
+
+/** The contract's proposal object, without the store's `id`. */
+export type Proposal = {
+  readonly runDate: IsoDate
+  readonly status: 'proposed'
+  readonly sessions: readonly Session[]
+  readonly unassigned: readonly Unassigned[]
+  readonly deadlineBreaches: readonly DeadlineBreach[]
+  readonly stats: Stats
+}
+
+export type SolveOptions = {
+  /** `flow` is the optimiser; `greedy` is the hand-coordinator baseline. */
+  readonly method?: Method
+  /** Past this, the optimiser hands over to greedy for what is left. */
+  readonly timeLimitMs?: number
+}
