@@ -224,3 +224,47 @@ export type SolveOptions = {
   /** Past this, the optimiser hands over to greedy for what is left. */
   readonly timeLimitMs?: number
 }
+
+// ---- Internal shapes shared by the solver's modules (not on the wire). ----
+
+/** A half-open interval of minutes after local midnight, [start, end). */
+export type MinuteRange = readonly [start: number, end: number]
+
+/** One counsellor's bookable time on one working day, after pinned sessions are taken out. */
+export type CounsellorDay = {
+  readonly counsellorId: string
+  readonly date: IsoDate
+  /** Free intervals, sorted, non-overlapping. */
+  readonly free: readonly MinuteRange[]
+  /** Sessions that may still be added this day (maxSessionsPerDay less pinned ones; Infinity if unlimited). */
+  readonly sessionsLeft: number
+}
+
+/** The dates between which a referral's first session may fall, from the rules. */
+export type Window = {
+  /** Earliest date for the first individual session (lead time, deferral, group meeting gap). */
+  readonly earliest: IsoDate
+  /** Latest date: the horizon's end or the day before the programme ends. */
+  readonly latest: IsoDate
+  /** Ordinary track: settledOn + deadlineMonths (soft). Null for other tracks. */
+  readonly deadline: IsoDate | null
+}
+
+/** Whether a referral can be planned in this run, and when; or the reason it cannot. */
+export type Eligibility =
+  | {
+      readonly ok: true
+      readonly window: Window
+      /** Ukraine track without groupMeetingDone and no pinned group meeting: the run must plan one first. */
+      readonly needsGroupMeeting: boolean
+      /** Length of the individual session. */
+      readonly minutes: number
+    }
+  | { readonly ok: false; readonly reason: Reason; readonly detail: string }
+
+/** A hard rule broken by a proposal, found by validate.ts. */
+export type Violation = {
+  /** The rule's name as in explanations, e.g. `working-hours`, `lead-time`. */
+  readonly rule: string
+  readonly detail: string
+}
