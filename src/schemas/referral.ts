@@ -1,0 +1,87 @@
+import { z } from 'zod'
+import { IsoDateSchema, MunicipalityNumberSchema, TrackSchema } from './common.ts'
+import { IndividualSessionSchema, GroupSessionSchema } from './session.ts'
+
+export const ParticipantSchema = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  /** The DUF number: an identifier, stored encrypted, never logged. */
+  dufNumber: z.string().regex(/^\d{4}\s?\d{8}$/, 'must be a DUF number of 12 digits').optional(),
+})
+
+export const AdvisorSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  email: z.email('must be an e-mail address'),
+})
+
+const referralFields = {
+  externalRef: z.string().min(1).max(64),
+  municipality: MunicipalityNumberSchema,
+  track: TrackSchema,
+  settledOn: IsoDateSchema,
+  referredOn: IsoDateSchema.optional(),
+  language: z.string().regex(/^[a-z]{2,3}$/, 'must be an ISO 639 language code, e.g. ar, ti, uk, prs'),
+  interpreter: z.boolean().default(true),
+  programmeEndsOn: IsoDateSchema.optional(),
+  threatenedIndustry: z.boolean().default(false),
+  targetIndustry: z.string().min(1).max(200).optional(),
+  competenceMappingDone: z.boolean().default(false),
+  advisorConsent: z.boolean().default(false),
+  groupMeetingDone: z.boolean().default(false),
+  meetings: z.union([z.literal(1), z.literal(2)]).default(1),
+  deferredUntil: IsoDateSchema.optional(),
+  deferralReason: z.string().min(1).max(1000).optional(),
+  participant: ParticipantSchema.optional(),
+  advisor: AdvisorSchema,
+}
+
+/** Cross-field rules every referral obeys, wherever it comes from (API, CSV, scenario). */
+function checkReferral(r: { deferredUntil?: string | undefined; deferralReason?: string | undefined; settledOn: string; programmeEndsOn?: string | undefined }, ctx: z.RefinementCtx) {
+  if ((r.deferredUntil === undefined) !== (r.deferralReason === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [r.deferredUntil === undefined ? 'deferredUntil' : 'deferralReason'], message: 'deferredUntil and deferralReason come together: both or neither' })
+  }
+  if (r.programmeEndsOn !== undefined && r.programmeEndsOn < r.settledOn) {
+    ctx.addIssue({ code: 'custom', path: ['programmeEndsOn'], message: 'the programme cannot end before settlement' })
+  }
+}
+
+/** A referral as a municipality posts it. Unknown fields are refused. */
+export const ReferralInputSchema = z.strictObject(referralFields).superRefine(checkReferral)
+export type ReferralInput = z.infer<typeof ReferralInputSchema>
+
+/** The body of `POST /v1/referrals`: 1 to 5,000 referrals. */
+export const ReferralBatchSchema = z.strictObject({
+  referrals: z.array(z.unknown()).min(1, 'a batch holds 1 to 5,000 referrals').max(5000, 'a batch holds 1 to 5,000 referrals'),
+})
+
+/** A referral in a scenario file: the API's shape, with an optional id and no advisor needed (analysts work pseudonymised). */
+export const ScenarioReferralSchema = z
+  .strictObject({ ...referralFields, id: z.string().min(1).max(64).optional(), advisor: AdvisorSchema.optional() })
+  .superRefine(checkReferral)
+export type ScenarioReferral = z.infer<typeof ScenarioReferralSchema>
+
+export const ReferralStatusSchema = z.enum(['pending', 'deferred', 'blocked', 'scheduled', 'completed', 'withdrawn'])
+
+/** A referral read back: the input plus what the centre knows of it. */
+export const ReferralSchema = z.object({
+  ...referralFields,
+  referredOn: IsoDateSchema,
+  advisor: AdvisorSchema.optional(),
+  id: z.string(),
+  status: ReferralStatusSchema,
+  deadline: IsoDateSchema.nullable(),
+  sessions: z.array(z.union([IndividualSessionSchema, GroupSessionSchema])),
+})
+export type ReferralOut = z.infer<typeof ReferralSchema>
+
+/** `PATCH /v1/referrals/:id`: the mutable fields. */
+export const ReferralPatchSchema = z
+  .strictObject({
+    competenceMappingDone: z.boolean().optional(),
+    advisorConsent: z.boolean().optional(),
+    groupMeetingDone: z.boolean().optional(),
+    deferredUntil: IsoDateSchema.nullable().optional(),
+    deferralReason: z.string().min(1).max(1000).nullable().optional(),
+    withdrawn: z.literal(true).optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change')
+export type ReferralPatch = z.infer<typeof ReferralPatchSchema>

@@ -1,0 +1,42 @@
+import { z } from 'zod'
+import { IsoDateSchema } from './common.ts'
+import { CounsellorSchema } from './counsellor.ts'
+import { PolicyInputSchema } from './policy.ts'
+import { ScenarioReferralSchema } from './referral.ts'
+import { SessionSchema } from './session.ts'
+
+/** A scenario file (contract: "Scenario files"): the API's shapes in one JSON document. */
+export const ScenarioSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    runDate: IsoDateSchema.optional(),
+    horizonWeeks: z.number().int().min(1).max(26).optional(),
+    from: IsoDateSchema.optional(),
+    to: IsoDateSchema.optional(),
+    policy: PolicyInputSchema.optional(),
+    counsellors: z.array(CounsellorSchema),
+    referrals: z.array(ScenarioReferralSchema),
+    bookings: z.array(SessionSchema).optional(),
+    /** Interpreted sessions per language per day, where the interpreter service is limited. */
+    interpreterCapacity: z.record(z.string(), z.number().int().min(0)).optional(),
+    /** Replay: seeded randomness for no-shows and late cancellations. */
+    seed: z.number().int().optional(),
+    noShowRate: z.number().min(0).max(1).optional(),
+    cancellationRate: z.number().min(0).max(1).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const ids = new Set<string>()
+    s.referrals.forEach((r, i) => {
+      const id = r.id ?? r.externalRef
+      if (ids.has(id)) ctx.addIssue({ code: 'custom', path: ['referrals', i, 'id'], message: `referral id ${id} appears twice` })
+      ids.add(id)
+    })
+    const counsellorIds = new Set<string>()
+    s.counsellors.forEach((c, i) => {
+      if (counsellorIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['counsellors', i, 'id'], message: `counsellor id ${c.id} appears twice` })
+      counsellorIds.add(c.id)
+    })
+    if (s.from && s.to && s.from > s.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be on or after from' })
+  })
+export type Scenario = z.infer<typeof ScenarioSchema>
