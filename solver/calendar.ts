@@ -215,10 +215,26 @@ export function toOsloDateTime(date: IsoDate, minuteOfDay: number): IsoDateTime 
   return `${day}T${formatHhMm(m)}:00+${offset === 120 ? '02' : '01'}:00`
 }
 
+const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i
+const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/
+
+/**
+ * Milliseconds since the epoch of an ISO 8601 date-time. One without an offset is read as Oslo
+ * wall time (never as the host's local time, which would make results depend on the machine).
+ */
+export function epochMs(iso: IsoDateTime): number {
+  if (HAS_OFFSET.test(iso)) {
+    const ms = Date.parse(iso)
+    if (!Number.isNaN(ms)) return ms
+  } else {
+    const m = LOCAL_TIME.exec(iso)
+    if (m) return Date.parse(toOsloDateTime(m[1] as string, Number(m[2]) * 60 + Number(m[3]))) + Number(m[4] ?? 0) * 1000
+  }
+  throw new RangeError(`not an ISO date-time: ${iso}`)
+}
+
 function utcMinutes(iso: IsoDateTime): number {
-  const ms = Date.parse(iso)
-  if (Number.isNaN(ms)) throw new RangeError(`not an ISO date-time: ${iso}`)
-  return Math.floor(ms / MS_PER_MINUTE)
+  return Math.floor(epochMs(iso) / MS_PER_MINUTE)
 }
 
 /** Any ISO 8601 instant (any offset or Z) → the Oslo local date and minute of the day. */
@@ -231,5 +247,5 @@ export function fromOsloDateTime(iso: IsoDateTime): { date: IsoDate; minute: num
 
 /** Real elapsed hours from a to b (negative if b is earlier), across any DST change. */
 export function hoursBetween(a: IsoDateTime, b: IsoDateTime): number {
-  return (Date.parse(b) - Date.parse(a)) / 3_600_000
+  return (epochMs(b) - epochMs(a)) / 3_600_000
 }

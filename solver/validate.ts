@@ -9,7 +9,7 @@
 // under another run date or an earlier policy era, and cannot be moved now. Everything else
 // (calendar, overlaps, caps, track rules) holds for pinned sessions too.
 
-import { addDays, addMonths, dayNumber, fromOsloDateTime, isPublicHoliday, isoWeekday, parseHhMm } from './calendar.ts'
+import { addDays, addMonths, dayNumber, epochMs, fromOsloDateTime, isPublicHoliday, isoWeekday, parseHhMm } from './calendar.ts'
 import type { Counsellor, IsoDate, MinuteRange, Problem, Proposal, Referral, Session, Violation } from './types.ts'
 
 type Placed = {
@@ -196,10 +196,10 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
       if (s.interpreterOrderBy === undefined) fail('interpreter-order', `${p.label} needs an interpreter but has no interpreterOrderBy`)
       else {
         // N days earlier at the same Oslo wall time; exactly N × 24 hours is accepted too (they differ only across a DST switch).
-        const wanted = Date.parse(s.start) - policy.interpreterNoticeDays * 86_400_000
+        const wanted = epochMs(s.start) - policy.interpreterNoticeDays * 86_400_000
         const given = fromOsloDateTime(s.interpreterOrderBy)
         const ok =
-          Date.parse(s.interpreterOrderBy) === wanted ||
+          epochMs(s.interpreterOrderBy) === wanted ||
           (given.date === addDays(p.date, -policy.interpreterNoticeDays) && given.minute === p.start)
         if (!ok) fail('interpreter-order', `${p.label}: interpreterOrderBy ${s.interpreterOrderBy} is not ${policy.interpreterNoticeDays} days before the start`)
       }

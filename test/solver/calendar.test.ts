@@ -4,6 +4,7 @@ import {
   addDays,
   addMonths,
   daysBetween,
+  epochMs,
   formatHhMm,
   fromOsloDateTime,
   hoursBetween,
@@ -81,6 +82,9 @@ t.test('Oslo date-times carry the offset in force', async (t) => {
   t.same(fromOsloDateTime('2025-06-02T07:00:00Z'), { date: '2025-06-02', minute: 540 }, 'UTC converted to summer time')
   t.same(fromOsloDateTime('2025-01-06T23:30:00Z'), { date: '2025-01-07', minute: 30 }, 'crosses midnight')
   t.same(fromOsloDateTime('2025-03-03T09:00:00+01:00'), { date: '2025-03-03', minute: 540 })
+  t.same(fromOsloDateTime('2025-06-02T09:00'), { date: '2025-06-02', minute: 540 }, 'no offset: read as Oslo wall time, whatever the host zone')
+  t.equal(epochMs('2025-06-02T09:00:30'), Date.parse('2025-06-02T07:00:30Z'), 'seconds kept')
+  t.throws(() => epochMs('next Monday'), 'rejects what is not ISO 8601')
 })
 
 t.test('the computed offset agrees with the tz database every hour-ish over five years', async (t) => {
