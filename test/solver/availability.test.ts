@@ -1,7 +1,8 @@
 import t from 'tap'
+import fc from 'fast-check'
 import { counsellorDays, firstFit, packDay, subtractRange } from '../../solver/availability.ts'
 import { DEFAULT_POLICY } from '../../solver/policy.ts'
-import type { Counsellor, Session } from '../../solver/types.ts'
+import type { Counsellor, MinuteRange, Session } from '../../solver/types.ts'
 
 const weekdays = (start: string, end: string) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end }))
 
@@ -85,4 +86,22 @@ t.test('packDay keeps the most important items when not all fit', async (t) => {
     'first-fit-decreasing fits what priority order cannot')
   t.same(packDay([], [60]).starts, [null], 'no free time: nothing placed')
   t.same(packDay([[480, 930]], []).starts, [], 'no items')
+})
+
+t.test('packDay places only inside free time, without overlap, keeping a priority prefix (property)', async (t) => {
+  const ranges = fc.array(fc.tuple(fc.integer({ min: 480, max: 930 }), fc.integer({ min: 0, max: 240 })), { maxLength: 4 })
+    .map((rs) => rs.map(([s, len]) => [s, s + len] as const).sort((a, b) => a[0] - b[0])
+      .reduce<MinuteRange[]>((acc, r) => (acc.length && r[0] <= acc[acc.length - 1]![1] ? acc : [...acc, r]), []))
+  const items = fc.array(fc.constantFrom(60, 90, 120, 180), { maxLength: 8 })
+  fc.assert(fc.property(ranges, items, (free, durations) => {
+    const { starts } = packDay(free, durations)
+    if (starts.length !== durations.length) return false
+    const firstNull = starts.indexOf(null)
+    if (firstNull >= 0 && starts.slice(firstNull).some((s) => s !== null)) return false
+    const placed = starts.flatMap((s, i) => (s === null ? [] : [[s, s + durations[i]!] as const])).sort((a, b) => a[0] - b[0])
+    const inside = placed.every(([s, e]) => free.some(([fs, fe]) => s >= fs && e <= fe))
+    const apart = placed.every((r, i) => i === 0 || r[0] >= placed[i - 1]![1])
+    return inside && apart
+  }))
+  t.pass('every placement is inside a free interval, none overlap, dropped items are the least important')
 })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { TZDate } from '@date-fns/tz'
+import fc from 'fast-check'
 import {
   addDays,
   addMonths,
@@ -109,4 +110,21 @@ t.test('elapsed hours are real hours across DST', async (t) => {
   t.equal(hoursBetween('2025-03-29T12:00:00+01:00', '2025-03-30T12:00:00+02:00'), 23, 'the short day')
   t.equal(hoursBetween('2025-10-25T12:00:00+02:00', '2025-10-26T12:00:00+01:00'), 25, 'the long day')
   t.equal(hoursBetween('2025-03-03T09:00:00+01:00', '2025-03-01T21:00:00+01:00'), -36, 'negative when b is earlier')
+})
+
+t.test('day arithmetic agrees with UTC Date arithmetic (property)', async (t) => {
+  const day = fc.integer({ min: -30_000, max: 60_000 }) // 1887 to 2134
+  const iso = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10)
+  fc.assert(fc.property(day, fc.integer({ min: -1000, max: 1000 }), (n, k) => {
+    return addDays(iso(n), k) === iso(n + k) && daysBetween(iso(n), iso(n + k)) === k &&
+      isoWeekday(iso(n)) === (new Date(n * 86_400_000).getUTCDay() || 7)
+  }))
+  fc.assert(fc.property(day, fc.integer({ min: -40, max: 40 }), (n, k) => {
+    const d = iso(n)
+    const r = addMonths(d, k)
+    const months = (Number(r.slice(0, 4)) - Number(d.slice(0, 4))) * 12 + Number(r.slice(5, 7)) - Number(d.slice(5, 7))
+    const clamped = Number(r.slice(8)) === Number(d.slice(8)) || addDays(r, 1).slice(8) === '01'
+    return months === k && clamped && Number(r.slice(8)) <= Number(d.slice(8))
+  }))
+  t.pass('addDays, daysBetween, isoWeekday and addMonths hold over three centuries')
 })
