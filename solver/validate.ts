@@ -4,8 +4,8 @@
 // not share the engine's reasoning (it never calls eligibility()) and must stay near-linear:
 // sessions are indexed by counsellor-day and by referral, never compared pairwise.
 //
-// Rules that depend on the run (lead time, horizon, deferral, session length under this run's
-// policy) apply to new sessions only: a pinned session was valid when it was committed, possibly
+// Rules that depend on the run (lead time, horizon, deferral; session length and the interpreter
+// order date under this run's policy) apply to new sessions only: a pinned session was valid when it was committed, possibly
 // under another run date or an earlier policy era, and cannot be moved now. Everything else
 // (calendar, overlaps, caps, track rules) holds for pinned sessions too.
 
@@ -55,6 +55,20 @@ function workingBlocks(c: Counsellor, dayStart: number, dayEnd: number): Map<num
     out.set(weekday, merged)
   }
   return out
+}
+
+/**
+ * Whether the interpreter order date is `days` days before the start: at the same Oslo wall time,
+ * or exactly days × 24 hours earlier (the two differ only across a DST switch; both are fair).
+ */
+function orderedInTime(orderBy: string, start: string, p: Placed, days: number): boolean {
+  try {
+    if (epochMs(orderBy) === epochMs(start) - days * 86_400_000) return true
+    const given = fromOsloDateTime(orderBy)
+    return given.date === addDays(p.date, -days) && given.minute === p.start
+  } catch {
+    return false
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -157,7 +171,7 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
         fail('employment', `${p.label} is outside ${c.id}'s employment (${c.employedFrom ?? '…'}..${c.employedUntil ?? '…'})`)
     }
 
-    // ---- the run: lead time, horizon (new sessions only) ----
+    // ---- the referrals it serves ----
     const members: Referral[] = []
     if (s.kind === 'group') {
       for (const id of s.referralIds) {
@@ -175,6 +189,7 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
     const interpreted = s.kind === 'group' || (referral ? referral.interpreter : s.interpreterOrderBy !== undefined)
     const track = s.kind === 'group' ? 'ukraine' : referral?.track
 
+    // ---- the run: lead time, horizon, length, deferral (new sessions only) ----
     if (p.isNew) {
       if (track !== undefined) {
         const days = interpreted ? policy.leadDays[track] : policy.noticeDays
@@ -191,18 +206,11 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
           fail('deferral', `${p.label} is before ${r.id}'s deferral until ${r.deferredUntil}`)
     }
 
-    // ---- interpreter ordering ----
+    // ---- interpreter ordering (its exact date follows this run's policy: new sessions only) ----
     if (interpreted) {
       if (s.interpreterOrderBy === undefined) fail('interpreter-order', `${p.label} needs an interpreter but has no interpreterOrderBy`)
-      else {
-        // N days earlier at the same Oslo wall time; exactly N × 24 hours is accepted too (they differ only across a DST switch).
-        const wanted = epochMs(s.start) - policy.interpreterNoticeDays * 86_400_000
-        const given = fromOsloDateTime(s.interpreterOrderBy)
-        const ok =
-          epochMs(s.interpreterOrderBy) === wanted ||
-          (given.date === addDays(p.date, -policy.interpreterNoticeDays) && given.minute === p.start)
-        if (!ok) fail('interpreter-order', `${p.label}: interpreterOrderBy ${s.interpreterOrderBy} is not ${policy.interpreterNoticeDays} days before the start`)
-      }
+      else if (p.isNew && !orderedInTime(s.interpreterOrderBy, s.start, p, policy.interpreterNoticeDays))
+        fail('interpreter-order', `${p.label}: interpreterOrderBy ${s.interpreterOrderBy} is not ${policy.interpreterNoticeDays} days before the start`)
       const language = s.kind === 'group' ? s.language : referral?.language
       if (language !== undefined) {
         const key = `${language}|${p.date}`

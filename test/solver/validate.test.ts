@@ -209,6 +209,7 @@ t.test('interpreter-order: present, start − notice days, only where an interpr
   t.same(rules(problem, withSession(1, { ...o1, interpreterOrderBy: '2025-03-09T09:00:00+01:00' })), ['interpreter-order'], 'one day, not two')
   t.same(rules(problem, withSession(2, { ...(sessions[2] as IndividualSession), interpreterOrderBy: '2025-03-03T08:00:00+01:00' })),
     ['interpreter-order'], 'ordered for a referral without interpreter')
+  t.same(rules(problem, withSession(1, { ...o1, interpreterOrderBy: 'soon' })), ['interpreter-order'], 'not a date-time: a violation, not a crash')
   const overDst = { ...o1, start: '2025-03-31T09:00:00+02:00', end: '2025-03-31T11:00:00+02:00', interpreterOrderBy: '2025-03-29T09:00:00+01:00' }
   t.same(rules(problem, withSession(1, overDst)), [], 'two days earlier at the same Oslo time, across the DST switch')
 })
