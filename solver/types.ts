@@ -202,6 +202,8 @@ export type Stats = {
   readonly sessions: number
   readonly groupMeetings: number
   readonly followups: number
+  /** Follow-ups (`meetings: 2`) not planned in this horizon: too soon after the first session, or no room yet. */
+  readonly followupsPending?: number
   readonly unassigned: number
   readonly deadlineBreaches: number
   /** Per priority rule, in policy order: how many referrals that rule favours were served. */

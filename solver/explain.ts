@@ -1,0 +1,79 @@
+// Why a referral got no session, or none before its deadline, in words a municipality understands.
+
+import type { ModelReferral } from './model.ts'
+import type { Ranked } from './priority.ts'
+import { decisiveRule, RULE_WORDS } from './priority.ts'
+import type { IsoDate, PriorityRule, Reason } from './types.ts'
+
+export type Why = {
+  readonly reason: Reason
+  readonly detail: string
+  readonly rule?: PriorityRule
+  readonly takenBy?: readonly string[]
+}
+
+/** Who holds a first session planned in this run on a counsellor-day, ranked as they were served. */
+export type Holder = { readonly id: string; readonly ranked: Ranked }
+
+const NAMED = 3
+
+/**
+ * Capacity a referral could have used (its candidate days up to `until`) went to others. If some
+ * of them rank above it, that is `lower-priority`, naming them and the rule that put them first;
+ * if none do, there simply was no room: `none` gives the reason and words for that case.
+ */
+export function explainShortage(
+  r: ModelReferral,
+  loser: Ranked,
+  until: IsoDate,
+  holdersOn: (day: number) => readonly Holder[],
+  dateOfDay: (day: number) => IsoDate,
+  rules: readonly PriorityRule[],
+  none: { readonly reason: Reason; readonly detail: string },
+): Why {
+  const byRule = new Map<PriorityRule | 'tie', string[]>()
+  const seen = new Set<string>()
+  for (const c of r.candidates) {
+    if (dateOfDay(c.day) > until) continue
+    for (const h of holdersOn(c.day)) {
+      if (seen.has(h.id)) continue
+      seen.add(h.id)
+      const rule = decisiveRule(rules, h.ranked, loser)
+      // Only those ranked above took it from this one; anyone else was placed where it could not go.
+      const ranksAbove = rule !== undefined || h.id < loser.referral.id
+      if (!ranksAbove) continue
+      const key = rule ?? 'tie'
+      byRule.set(key, [...(byRule.get(key) ?? []), h.id])
+    }
+  }
+  if (byRule.size === 0) return none
+  // The rule that decided for most of them; on a tie the one first in the policy.
+  const order = [...rules, 'tie' as const]
+  let best: PriorityRule | 'tie' = 'tie'
+  let most = -1
+  for (const k of order) {
+    const n = byRule.get(k)?.length ?? 0
+    if (n > most) {
+      most = n
+      best = k
+    }
+  }
+  const ids = byRule.get(best) ?? []
+  const total = [...byRule.values()].reduce((n, l) => n + l.length, 0)
+  const examples = ids.slice(0, NAMED).join(', ') + (ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '')
+  const span = until === r.window.latest ? `between ${r.window.earliest} and ${until}` : `between ${r.window.earliest} and the deadline ${until}`
+  const sessions = `${total} session${total === 1 ? '' : 's'} ${span}`
+  if (best === 'tie') {
+    return {
+      reason: 'lower-priority',
+      detail: `${sessions} went to participants ranked the same under every rule, taken in reference order, e.g. ${examples}`,
+      takenBy: ids,
+    }
+  }
+  return {
+    reason: 'lower-priority',
+    detail: `${sessions} went to ${RULE_WORDS[best]} (rule: ${best}), e.g. ${examples}`,
+    rule: best,
+    takenBy: ids,
+  }
+}

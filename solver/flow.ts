@@ -1,0 +1,195 @@
+// Min-cost flow with unit requests served one at a time, in priority order.
+//
+// Each request asks for one unit from its own node to the sink, along a cheapest path in the
+// residual graph (successive shortest paths). Serving requests in order this way keeps the flow
+// min-cost for the set served so far, and the served set is the lexicographically best one:
+// unit-demand assignment is a (transversal) matroid, so greedy in priority order is exact. A
+// lower-ranked request therefore never displaces a higher-ranked one, but it may reroute it.
+//
+// Dijkstra runs on reduced costs cost + π(u) − π(v) ≥ 0. A search that fails leaves a closed set
+// (every arc out of it is saturated or disabled); no later augmenting path can enter it, so its
+// nodes are marked dead and skipped by every later search: the big saving under shortage.
+
+export type FlowArc = { readonly from: number; readonly to: number; readonly cap: number; readonly cost: number; readonly enabled: boolean }
+
+export const INF_CAP = 1 << 30
+
+export class UnitFlow {
+  readonly nodes: number
+  private readonly sink: number
+  // Arc 2k is the forward arc, 2k+1 its reverse.
+  private readonly to: Int32Array
+  private readonly cap: Int32Array
+  private readonly cost: Float64Array
+  private readonly enabled: Uint8Array
+  private readonly adjStart: Int32Array
+  private readonly adj: Int32Array
+  private readonly pot: Float64Array
+  private readonly dead: Uint8Array
+  // Search scratch, reused by every request (no allocation in the hot loop).
+  private readonly dist: Float64Array
+  private readonly parent: Int32Array
+  private readonly done: Uint8Array
+  private readonly touched: Int32Array
+  private touchedCount = 0
+  private heapKey: Float64Array
+  private heapNode: Int32Array
+
+  constructor(nodes: number, sink: number, arcs: readonly FlowArc[]) {
+    this.nodes = nodes
+    this.sink = sink
+    const m = arcs.length * 2
+    this.to = new Int32Array(m)
+    this.cap = new Int32Array(m)
+    this.cost = new Float64Array(m)
+    this.enabled = new Uint8Array(m)
+    const degree = new Int32Array(nodes + 1)
+    arcs.forEach((a, k) => {
+      this.to[2 * k] = a.to
+      this.to[2 * k + 1] = a.from
+      this.cap[2 * k] = a.cap
+      this.cost[2 * k] = a.cost
+      this.cost[2 * k + 1] = -a.cost
+      this.enabled[2 * k] = this.enabled[2 * k + 1] = a.enabled ? 1 : 0
+      degree[a.from + 1]!++
+      degree[a.to + 1]!++
+    })
+    for (let v = 0; v < nodes; v++) degree[v + 1]! += degree[v]!
+    this.adjStart = degree
+    this.adj = new Int32Array(m)
+    const fill = degree.slice(0, nodes)
+    arcs.forEach((a, k) => {
+      this.adj[fill[a.from]!++] = 2 * k
+      this.adj[fill[a.to]!++] = 2 * k + 1
+    })
+    this.pot = new Float64Array(nodes)
+    this.dead = new Uint8Array(nodes)
+    this.dist = new Float64Array(nodes).fill(Infinity)
+    this.parent = new Int32Array(nodes).fill(-1)
+    this.done = new Uint8Array(nodes)
+    this.touched = new Int32Array(nodes)
+    this.heapKey = new Float64Array(m + nodes + 1)
+    this.heapNode = new Int32Array(m + nodes + 1)
+  }
+
+  /** Enable a forward arc (and its reverse), e.g. a referral's days after its deadline. */
+  enableArc(k: number): void {
+    this.enabled[2 * k] = this.enabled[2 * k + 1] = 1
+  }
+
+  /** Units on forward arc k. */
+  flowOn(k: number): number {
+    return this.enabled[2 * k] ? this.cap[2 * k + 1]! : 0
+  }
+
+  /**
+   * One unit from `source` (a node with no flow through it yet) to the sink along a cheapest
+   * residual path. True if served. `source` is revived if an earlier failed search marked it dead:
+   * the caller may have enabled new arcs out of it, and the rest of that dead set stays closed.
+   */
+  request(source: number): boolean {
+    this.dead[source] = 0
+    const { to, cap, cost, enabled, adj, adjStart, pot, dead } = this
+    // A fresh source has no arcs in; set its potential so its arcs out have reduced cost ≥ 0.
+    let p = -Infinity
+    for (let i = adjStart[source]!; i < adjStart[source + 1]!; i++) {
+      const a = adj[i]!
+      if (cap[a]! > 0 && enabled[a] && !dead[to[a]!]) p = Math.max(p, pot[to[a]!]! - cost[a]!)
+    }
+    if (p === -Infinity) {
+      dead[source] = 1
+      return false
+    }
+    pot[source] = p
+
+    const { dist, parent, done, touched, heapKey, heapNode } = this
+    this.touchedCount = 0
+    let size = 0
+    const push = (key: number, node: number): void => {
+      let i = size++
+      while (i > 0) {
+        const up = (i - 1) >> 1
+        if (heapKey[up]! <= key) break
+        heapKey[i] = heapKey[up]!
+        heapNode[i] = heapNode[up]!
+        i = up
+      }
+      heapKey[i] = key
+      heapNode[i] = node
+    }
+    const touch = (v: number): void => {
+      if (dist[v] === Infinity && !done[v]) touched[this.touchedCount++] = v
+    }
+    touch(source)
+    dist[source] = 0
+    push(0, source)
+    let found = false
+    while (size > 0) {
+      const d = heapKey[0]!
+      const u = heapNode[0]!
+      // Pop: move the last element down from the root.
+      const lastKey = heapKey[--size]!
+      const lastNode = heapNode[size]!
+      let i = 0
+      for (;;) {
+        let c = 2 * i + 1
+        if (c >= size) break
+        if (c + 1 < size && heapKey[c + 1]! < heapKey[c]!) c++
+        if (heapKey[c]! >= lastKey) break
+        heapKey[i] = heapKey[c]!
+        heapNode[i] = heapNode[c]!
+        i = c
+      }
+      heapKey[i] = lastKey
+      heapNode[i] = lastNode
+      if (done[u] || d > dist[u]!) continue
+      done[u] = 1
+      if (u === this.sink) {
+        found = true
+        break
+      }
+      const pu = pot[u]!
+      for (let j = adjStart[u]!; j < adjStart[u + 1]!; j++) {
+        const a = adj[j]!
+        if (cap[a]! <= 0 || !enabled[a]) continue
+        const v = to[a]!
+        if (dead[v] || done[v]) continue
+        const nd = d + cost[a]! + pu - pot[v]!
+        if (nd < dist[v]!) {
+          touch(v)
+          dist[v] = nd
+          parent[v] = a
+          push(nd, v)
+        }
+      }
+    }
+
+    if (!found) {
+      // Everything reached is closed off from the sink for good.
+      for (let i = 0; i < this.touchedCount; i++) {
+        const v = touched[i]!
+        if (done[v]) dead[v] = 1
+      }
+    } else {
+      const total = dist[this.sink]!
+      for (let i = 0; i < this.touchedCount; i++) {
+        const v = touched[i]!
+        // π += min(d, D), shifted by −D so nodes never reached keep theirs.
+        if (done[v]) pot[v]! += dist[v]! - total
+      }
+      for (let v = this.sink; v !== source; ) {
+        const a = parent[v]!
+        cap[a]!--
+        cap[a ^ 1]!++
+        v = to[a ^ 1]!
+      }
+    }
+    for (let i = 0; i < this.touchedCount; i++) {
+      const v = touched[i]!
+      dist[v] = Infinity
+      parent[v] = -1
+      done[v] = 0
+    }
+    return found
+  }
+}

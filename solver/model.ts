@@ -1,0 +1,222 @@
+// The aggregated assignment model: each referral's candidate counsellor-days (times of day are
+// assigned afterwards), each counsellor-day's capacity in sessions, interpreter capacity per
+// language per day, and the requests in priority order. flow.ts and greedy.ts both solve it.
+//
+// For benchmarks (e.g. HiGHS): `buildModel(problem)` returns exactly the model solve() optimises.
+// Variables x[r][c] ∈ {0,1} for each referral r and each of its candidates c; constraints
+// Σ_c x[r][c] ≤ 1; Σ x on a counsellor-day ≤ days[d].capacity; Σ x of `interpreterLanguage`
+// referrals on one date ≤ interpreterLeft[language|date]. Levels in policy order: maximise the
+// served requests of each level (see `requests`: a within-deadline request only counts with
+// candidates not `late`), then minimise Σ cost·x.
+
+import { addDays, fromOsloDateTime } from './calendar.ts'
+import type { BookDay, DayBook } from './daybook.ts'
+import { createDayBook, interpreterLanguage } from './daybook.ts'
+import type { PlannedGroup } from './groups.ts'
+import { planGroups } from './groups.ts'
+import type { Ranked } from './priority.ts'
+import { compareRanked } from './priority.ts'
+import { eligibility } from './rules/index.ts'
+import type { Eligibility, IsoDate, Problem, Reason, Referral, Session, Window } from './types.ts'
+
+/** Days a non-own counsellor must save before it wins over the municipality's own counsellor. */
+export const OWN_PENALTY = 10
+
+export type Candidate = {
+  /** Index into `days`. */
+  readonly day: number
+  /** Calendar days after the run date, plus OWN_PENALTY when another municipality's counsellor. */
+  readonly cost: number
+  /** After the referral's deadline. */
+  readonly late: boolean
+  readonly own: boolean
+}
+
+export type ModelReferral = {
+  readonly index: number
+  readonly referral: Referral
+  readonly minutes: number
+  readonly window: Window
+  readonly deadline: IsoDate | null
+  /** Interpreter language that counts against a limited capacity, or null. */
+  readonly limitedLanguage: string | null
+  /** Sorted by date, own counsellors first on a date. */
+  readonly candidates: readonly Candidate[]
+  readonly hasOwn: boolean
+}
+
+export type ModelDay = {
+  readonly counsellorId: string
+  readonly date: IsoDate
+  /** Calendar days after the run date. */
+  readonly offset: number
+  /** Sessions of the longest length that uses it which still fit (and the daily cap allows). */
+  readonly capacity: number
+}
+
+/** One request: a referral asking for a first session, within its deadline or anywhere in its window. */
+export type Request = { readonly ref: number; readonly withinDeadline: boolean; readonly ranked: Ranked }
+
+export type Model = {
+  readonly days: readonly ModelDay[]
+  readonly referrals: readonly ModelReferral[]
+  /** Interpreted sessions left per `language|date`, only for limited languages. */
+  readonly interpreterLeft: ReadonlyMap<string, number>
+  /** In priority order. A referral's late request comes after its within-deadline one. */
+  readonly requests: readonly Request[]
+}
+
+/** Everything solve() derives before assigning: the state of the days and who is where. */
+export type Prepared = {
+  readonly horizonEnd: IsoDate
+  readonly book: DayBook
+  readonly model: Model
+  readonly groups: readonly PlannedGroup[]
+  /** Referrals that cannot be planned this run, with the reason. */
+  readonly blocked: ReadonlyMap<string, { readonly reason: Reason; readonly detail: string }>
+  /** Referral id → date of its pinned individual session. */
+  readonly pinnedFirst: ReadonlyMap<string, { readonly date: IsoDate; readonly counsellorId: string }>
+  readonly pinnedFollowup: ReadonlySet<string>
+  readonly owns: (counsellorId: string, municipality: string) => boolean
+}
+
+export function horizonEndOf(problem: Problem): IsoDate {
+  return addDays(problem.runDate, 7 * problem.horizonWeeks - 1)
+}
+
+export function prepare(problem: Problem): Prepared {
+  const { policy, runDate } = problem
+  const horizonEnd = horizonEndOf(problem)
+  const book = createDayBook(problem, horizonEnd)
+  const municipalitiesOf = new Map(problem.counsellors.map((c) => [c.id, new Set(c.municipalities)]))
+  const owns = (id: string, m: string): boolean => municipalitiesOf.get(id)?.has(m) ?? false
+
+  const pinnedFirst = new Map<string, { date: IsoDate; counsellorId: string }>()
+  const pinnedFollowup = new Set<string>()
+  const pinnedGroupOn = new Map<string, IsoDate>()
+  for (const s of problem.pinned) {
+    const date = dateOf(s)
+    if (s.kind === 'group') for (const id of s.referralIds) pinnedGroupOn.set(id, date)
+    else if (s.kind === 'individual') pinnedFirst.set(s.referralId, { date, counsellorId: s.counsellorId })
+    else pinnedFollowup.add(s.referralId)
+  }
+
+  const ctx = { runDate, horizonEnd, policy }
+  const blocked = new Map<string, { reason: Reason; detail: string }>()
+  const open: { referral: Referral; el: Extract<Eligibility, { ok: true }> }[] = []
+  for (const r of problem.referrals) {
+    if (pinnedFirst.has(r.id)) continue
+    const groupMeetingOn = pinnedGroupOn.get(r.id)
+    const el = eligibility(r, groupMeetingOn !== undefined ? { ...ctx, groupMeetingOn } : ctx)
+    if (!el.ok) blocked.set(r.id, { reason: el.reason, detail: el.detail })
+    else open.push({ referral: r, el })
+  }
+
+  // Group meetings first: they fix the members' earliest dates. Priority order decides who is
+  // grouped first (ranked as a referral with no deadline: the ukraine track has none).
+  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false })
+  const needGroup = open
+    .filter((o) => o.el.needsGroupMeeting)
+    .sort((a, b) => compareRanked(policy.priority, rank(a.referral), rank(b.referral)))
+  const plan = planGroups(
+    needGroup.map((o) => ({ referral: o.referral, latest: o.el.window.latest })),
+    book,
+    policy,
+    runDate,
+    horizonEnd,
+    owns,
+  )
+  const groupOn = new Map<string, IsoDate>()
+  for (const g of plan.groups) for (const m of g.members) groupOn.set(m.id, g.day.date)
+  for (const [id, detail] of plan.awaiting) blocked.set(id, { reason: 'awaiting-group-meeting', detail })
+
+  const eligible: { referral: Referral; window: Window; minutes: number }[] = []
+  for (const { referral, el } of open) {
+    if (!el.needsGroupMeeting) {
+      eligible.push({ referral, window: el.window, minutes: el.minutes })
+      continue
+    }
+    const on = groupOn.get(referral.id)
+    if (on === undefined) continue // awaiting, recorded above
+    const again = eligibility(referral, { ...ctx, groupMeetingOn: on })
+    if (again.ok) eligible.push({ referral, window: again.window, minutes: again.minutes })
+    else blocked.set(referral.id, { reason: again.reason, detail: again.detail })
+  }
+
+  const model = buildFromBook(problem, book, eligible, owns)
+  return { horizonEnd, book, model, groups: plan.groups, blocked, pinnedFirst, pinnedFollowup, owns }
+}
+
+/** The model solve() optimises for this problem (see the file comment). */
+export function buildModel(problem: Problem): Model {
+  return prepare(problem).model
+}
+
+function buildFromBook(
+  problem: Problem,
+  book: DayBook,
+  eligible: readonly { referral: Referral; window: Window; minutes: number }[],
+  owns: (counsellorId: string, municipality: string) => boolean,
+): Model {
+  const caps = problem.interpreterCapacity ?? {}
+  const longest = new Int32Array(book.days.length)
+  const referrals: ModelReferral[] = eligible.map(({ referral, window, minutes }, index) => {
+    const deadline = window.deadline
+    const hasOwn = problem.counsellors.some((c) => owns(c.id, referral.municipality))
+    const candidates: Candidate[] = []
+    for (const [date, sameDay] of book.byDate) {
+      if (date < window.earliest || date > window.latest) continue
+      const late = deadline !== null && date > deadline
+      const own = sameDay.filter((d) => owns(d.counsellorId, referral.municipality))
+      const others = sameDay.filter((d) => !owns(d.counsellorId, referral.municipality))
+      for (const d of own) candidates.push({ day: d.index, cost: d.day, late, own: true })
+      for (const d of others) candidates.push({ day: d.index, cost: d.day + (hasOwn ? OWN_PENALTY : 0), late, own: false })
+    }
+    for (const c of candidates) longest[c.day] = Math.max(longest[c.day]!, minutes)
+    const language = interpreterLanguage(referral)
+    const limitedLanguage = language !== null && caps[language] !== undefined ? language : null
+    return { index, referral, minutes, window, deadline, limitedLanguage, candidates, hasOwn }
+  })
+  // Counting sessions of the longest length that may use a day keeps every assignment packable;
+  // time left over by shorter sessions is filled afterwards.
+  const days: ModelDay[] = book.days.map((d: BookDay) => ({
+    counsellorId: d.counsellorId,
+    date: d.date,
+    offset: d.day,
+    capacity: longest[d.index]! > 0 ? book.capacity(d, longest[d.index]!) : 0,
+  }))
+  const interpreterLeft = new Map<string, number>()
+  for (const r of referrals) {
+    if (r.limitedLanguage === null) continue
+    for (const c of r.candidates) {
+      const date = book.days[c.day]!.date
+      interpreterLeft.set(`${r.limitedLanguage}|${date}`, Math.max(0, book.interpreterLeft(r.limitedLanguage, date)))
+    }
+  }
+  return { days, referrals, interpreterLeft, requests: requestsOf(referrals, problem.policy.priority) }
+}
+
+/**
+ * The requests in priority order. An ordinary referral whose deadline falls inside its window
+ * first asks for a date on or before it; only if that fails does it ask for the rest of its window.
+ */
+function requestsOf(referrals: readonly ModelReferral[], rules: Problem['policy']['priority']): Request[] {
+  const out: Request[] = []
+  for (const r of referrals) {
+    const d = r.deadline
+    const ranked = (withinDeadline: boolean): Ranked => ({ referral: r.referral, deadline: d, withinDeadline })
+    if (d === null || d < r.window.earliest) out.push({ ref: r.index, withinDeadline: false, ranked: ranked(false) })
+    else if (d >= r.window.latest) out.push({ ref: r.index, withinDeadline: true, ranked: ranked(true) })
+    else {
+      out.push({ ref: r.index, withinDeadline: true, ranked: ranked(true) })
+      out.push({ ref: r.index, withinDeadline: false, ranked: ranked(false) })
+    }
+  }
+  // Without the deadline rule a referral's two requests tie on every rule: the within one first.
+  return out.sort((a, b) => compareRanked(rules, a.ranked, b.ranked) || Number(a.withinDeadline ? 0 : 1) - Number(b.withinDeadline ? 0 : 1))
+}
+
+/** The Oslo date a session falls on. */
+export function dateOf(s: Session): IsoDate {
+  return fromOsloDateTime(s.start).date
+}

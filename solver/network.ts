@@ -1,0 +1,134 @@
+// The model as a network for flow.ts. Per referral only ~days × (1 + own counsellors) arcs:
+//   referral → POOL(date)  cost: days after the run date (+ OWN_PENALTY if it has own counsellors)
+//   referral → CD(own counsellor, date)  cost: days after the run date
+//   POOL(date) → CD(any counsellor, date) → sink (cap: the counsellor-day's capacity)
+// A referral whose interpreter language is limited goes through LANG(language, date) instead,
+// whose single arc carries the interpreter capacity (own-counsellor preference is lost there: a
+// unit of flow cannot remember its municipality after a shared node).
+
+import { INF_CAP, UnitFlow } from './flow.ts'
+import type { FlowArc } from './flow.ts'
+import type { Usage } from './greedy.ts'
+import type { Model } from './model.ts'
+
+export type FlowRun = {
+  /** Requests handled before the time limit (all of them when it completed). */
+  readonly handled: number
+  readonly completed: boolean
+}
+
+/** Serve the model's requests in priority order with unit augmentations; writes `usage`. */
+export function flowAssign(model: Model, usage: Usage, deadlineAt: number): FlowRun {
+  const R = model.referrals.length
+  let next = R
+  const dateNode = new Map<string, number>()
+  const langIn = new Map<string, number>()
+  const daysOfDate = new Map<string, number[]>()
+  model.days.forEach((d, i) => daysOfDate.set(d.date, [...(daysOfDate.get(d.date) ?? []), i]))
+  const cdBase = next
+  next += model.days.length
+  const sink = next++
+  const arcs: FlowArc[] = []
+  const arc = (from: number, to: number, cap: number, cost: number, enabled = true): number => arcs.push({ from, to, cap, cost, enabled }) - 1
+
+  const lateArcs: number[][] = model.referrals.map(() => [])
+  const refArcs: { arc: number; node: number; day: number }[][] = model.referrals.map(() => [])
+  for (const r of model.referrals) {
+    const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
+    const seen = new Set<string>()
+    for (const c of r.candidates) {
+      const day = model.days[c.day]!
+      let to: number
+      let key: string
+      if (r.limitedLanguage !== null) {
+        key = `L|${r.limitedLanguage}|${day.date}`
+        to = langIn.get(key) ?? -1
+        if (to < 0) {
+          to = next
+          next += 2
+          langIn.set(key, to)
+        }
+      } else if (c.own) {
+        key = `C|${c.day}`
+        to = cdBase + c.day
+      } else {
+        key = `P|${day.date}`
+        to = dateNode.get(key) ?? -1
+        if (to < 0) {
+          to = next++
+          dateNode.set(key, to)
+        }
+      }
+      if (seen.has(key)) continue
+      seen.add(key)
+      // Candidates come by date, own first: the first seen on a key is its cheapest.
+      const a = arc(r.index, to, 1, c.cost, !(c.late && startsWithin))
+      if (c.late && startsWithin) lateArcs[r.index]!.push(a)
+      refArcs[r.index]!.push({ arc: a, node: to, day: c.day })
+    }
+  }
+  const outOf = new Map<number, { arc: number; day: number }[]>()
+  for (const [key, node] of dateNode) {
+    const date = key.slice(2)
+    outOf.set(node, (daysOfDate.get(date) ?? []).map((i) => ({ arc: arc(node, cdBase + i, INF_CAP, 0), day: i })))
+  }
+  for (const [key, node] of langIn) {
+    const [, language, date] = key.split('|') as [string, string, string]
+    arc(node, node + 1, model.interpreterLeft.get(`${language}|${date}`) ?? 0, 0)
+    outOf.set(node, (daysOfDate.get(date) ?? []).map((i) => ({ arc: arc(node + 1, cdBase + i, INF_CAP, 0), day: i })))
+  }
+  model.days.forEach((d, i) => arc(cdBase + i, sink, d.capacity, 0))
+
+  const flow = new UnitFlow(next, sink, arcs)
+  const served = new Uint8Array(R)
+  let handled = 0
+  let completed = true
+  for (const q of model.requests) {
+    if ((handled & 63) === 0 && Date.now() > deadlineAt) {
+      completed = false
+      break
+    }
+    handled++
+    if (served[q.ref]) continue
+    if (!q.withinDeadline) for (const a of lateArcs[q.ref]!) flow.enableArc(a)
+    if (flow.request(q.ref)) served[q.ref] = 1
+  }
+
+  // Read the assignment back: direct arcs name their day; a shared node's units go to its days in
+  // request order, own counsellor first where its day got units.
+  const left = new Map<number, Map<number, number>>()
+  for (const [node, outs] of outOf) {
+    const m = new Map<number, number>()
+    for (const o of outs) {
+      const f = flow.flowOn(o.arc)
+      if (f > 0) m.set(o.day, f)
+    }
+    left.set(node, m)
+  }
+  const { assigned, used, interpreterUsed } = usage
+  const done = new Uint8Array(R)
+  for (const q of model.requests) {
+    if (!served[q.ref] || done[q.ref]) continue
+    done[q.ref] = 1
+    const r = model.referrals[q.ref]!
+    const through = refArcs[q.ref]!.find((x) => flow.flowOn(x.arc) > 0)
+    if (!through) continue
+    let day = through.day
+    const shared = left.get(through.node)
+    if (shared) {
+      const own = r.candidates.find((c) => c.own && (shared.get(c.day) ?? 0) > 0)
+      day = own ? own.day : ([...shared.keys()][0] ?? -1)
+      if (day < 0) continue
+      const n = (shared.get(day) ?? 0) - 1
+      if (n > 0) shared.set(day, n)
+      else shared.delete(day)
+    }
+    assigned[q.ref] = day
+    used[day]!++
+    if (r.limitedLanguage !== null) {
+      const key = `${r.limitedLanguage}|${model.days[day]!.date}`
+      interpreterUsed.set(key, (interpreterUsed.get(key) ?? 0) + 1)
+    }
+  }
+  return { handled, completed }
+}

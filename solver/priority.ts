@@ -1,0 +1,57 @@
+// The ordered prioritisation rules (contract: deadline, threatened-industry, programme-time,
+// waiting-time). First rule first: a lower rule only breaks ties of the rules above it.
+
+import { dayNumber } from './calendar.ts'
+import type { IsoDate, PriorityRule, Referral } from './types.ts'
+
+/** What the rules look at: the referral, its deadline, and whether it asks for a date on or before it. */
+export type Ranked = {
+  readonly referral: Referral
+  readonly deadline: IsoDate | null
+  /** The request asks for a date on or before the deadline (an ordinary referral that can still make it). */
+  readonly withinDeadline: boolean
+}
+
+/** A rule's key for one request: smaller ranks higher. */
+export function ruleKey(rule: PriorityRule, x: Ranked): number {
+  switch (rule) {
+    case 'deadline':
+      // Keep as many as possible within their deadline, most urgent first; the rest tie here.
+      return x.withinDeadline && x.deadline !== null ? dayNumber(x.deadline) : Infinity
+    case 'threatened-industry':
+      return x.referral.threatenedIndustry ? 0 : 1
+    case 'programme-time':
+      // A session after the programme is of no use: those ending sooner go first; none = last.
+      return x.referral.programmeEndsOn !== undefined ? dayNumber(x.referral.programmeEndsOn) : Infinity
+    case 'waiting-time':
+      return dayNumber(x.referral.referredOn)
+  }
+}
+
+/** Negative when a ranks above b under the policy's rule order; the referral id breaks ties, so the order is total. */
+export function compareRanked(rules: readonly PriorityRule[], a: Ranked, b: Ranked): number {
+  for (const rule of rules) {
+    const d = ruleKey(rule, a) - ruleKey(rule, b)
+    if (d !== 0 && !Number.isNaN(d)) return d
+  }
+  return a.referral.id < b.referral.id ? -1 : a.referral.id > b.referral.id ? 1 : 0
+}
+
+/** The first rule in policy order that ranks `winner` above `loser`; undefined when only the tie-break did. */
+export function decisiveRule(rules: readonly PriorityRule[], winner: Ranked, loser: Ranked): PriorityRule | undefined {
+  for (const rule of rules) {
+    const w = ruleKey(rule, winner)
+    const l = ruleKey(rule, loser)
+    if (w < l) return rule
+    if (w > l) return undefined
+  }
+  return undefined
+}
+
+/** Whom a rule favours, in words a municipality understands. */
+export const RULE_WORDS: Readonly<Record<PriorityRule, string>> = {
+  deadline: 'participants who could still be seen before their deadline, more urgent ones first',
+  'threatened-industry': 'participants aiming at an industry threatened by the crisis',
+  'programme-time': 'participants whose introduction programme ends sooner',
+  'waiting-time': 'participants referred earlier',
+}

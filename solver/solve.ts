@@ -1,0 +1,306 @@
+// solve(problem, options): the weekly allocation.
+//
+// 1. prepare (model.ts): counsellor-days less pinned sessions, eligibility, group meetings placed
+//    first, and each referral's candidate counsellor-days.
+// 2. assign first sessions to counsellor-days: the flow (exact lexicographic priority, network.ts)
+//    or greedy (the hand-coordinator baseline, also the flow's fallback past the time limit).
+// 3. times of day per counsellor-day with packDay; leftover time filled in priority order.
+// 4. follow-ups on what is left; then explanations and stats.
+
+import { packDay } from './availability.ts'
+import { addDays, toOsloDateTime } from './calendar.ts'
+import type { BookDay } from './daybook.ts'
+import { fitOn, interpreterLanguage } from './daybook.ts'
+import type { Holder, Why } from './explain.ts'
+import { explainShortage } from './explain.ts'
+import { emptyUsage, greedyAssign } from './greedy.ts'
+import type { Model, ModelReferral, Prepared } from './model.ts'
+import { OWN_PENALTY, prepare } from './model.ts'
+import { flowAssign } from './network.ts'
+import type { Ranked } from './priority.ts'
+import { compareRanked } from './priority.ts'
+import { deadlineOf } from './rules/index.ts'
+import type {
+  DeadlineBreach,
+  IsoDate,
+  Method,
+  Outcome,
+  Policy,
+  Problem,
+  Proposal,
+  Referral,
+  Session,
+  SolveOptions,
+  Stats,
+  Unassigned,
+} from './types.ts'
+
+export { buildModel } from './model.ts'
+export type { Model } from './model.ts'
+
+const DEFAULT_OPTIONS: Required<SolveOptions> = { method: 'flow', timeLimitMs: 20_000 }
+
+/** A first session placed in this run. */
+type Placed = { readonly day: BookDay; readonly start: number; readonly ranked: Ranked }
+
+export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
+  const opts = { ...DEFAULT_OPTIONS, ...options }
+  const started = Date.now()
+  const { policy } = problem
+  const prep = prepare(problem)
+  const { model, book } = prep
+
+  // ---- 2. first sessions to counsellor-days ----
+  const usage = emptyUsage(model)
+  let method: Method = opts.method
+  let outcome: Outcome = 'optimal'
+  if (opts.method === 'flow') {
+    const run = flowAssign(model, usage, started + opts.timeLimitMs)
+    if (!run.completed) {
+      greedyAssign(model, usage, run.handled)
+      outcome = 'timedout'
+    }
+  } else {
+    method = 'greedy'
+    outcome = 'feasible'
+  }
+  if (opts.method === 'greedy') greedyAssign(model, usage)
+
+  // ---- 3. times of day, then fill what shorter sessions left over ----
+  const placed = new Map<number, Placed>()
+  const rankOf = new Map<number, number>()
+  model.requests.forEach((q, i) => {
+    if (!rankOf.has(q.ref)) rankOf.set(q.ref, i)
+  })
+  const onDay = new Map<number, number[]>()
+  for (let ref = 0; ref < model.referrals.length; ref++) {
+    const d = usage.assigned[ref]!
+    if (d >= 0) onDay.set(d, [...(onDay.get(d) ?? []), ref])
+  }
+  for (const [d, refs] of onDay) {
+    refs.sort((a, b) => (rankOf.get(a) ?? 0) - (rankOf.get(b) ?? 0))
+    const day = book.days[d]!
+    const { starts } = packDay(day.free, refs.map((ref) => model.referrals[ref]!.minutes))
+    // The day's free time is taken all at once: packDay placed them without overlap.
+    refs.forEach((ref, i) => {
+      const s = starts[i]
+      if (s === null || s === undefined) return
+      const r = model.referrals[ref]!
+      placed.set(ref, { day, start: s, ranked: rankedAt(r, day.date) })
+    })
+    refs.forEach((ref) => {
+      const p = placed.get(ref)
+      if (p) book.book(day, p.start, model.referrals[ref]!.minutes, interpreterLanguage(model.referrals[ref]!.referral))
+    })
+  }
+  fill(model, prep, placed)
+
+  // ---- 4. follow-ups ----
+  const followups = planFollowups(problem, prep, placed)
+
+  // ---- sessions ----
+  const newSessions: Session[] = []
+  for (const g of prep.groups) {
+    newSessions.push({
+      referralIds: g.members.map((m) => m.id),
+      counsellorId: g.day.counsellorId,
+      kind: 'group',
+      language: g.language,
+      start: toOsloDateTime(g.day.date, g.start),
+      end: toOsloDateTime(g.day.date, g.start + policy.groupMeeting.minutes),
+      interpreterOrderBy: toOsloDateTime(addDays(g.day.date, -policy.interpreterNoticeDays), g.start),
+    })
+  }
+  for (const [ref, p] of placed) newSessions.push(individual(model.referrals[ref]!.referral, 'individual', p.day, p.start, model.referrals[ref]!.minutes, policy))
+  newSessions.push(...followups.sessions)
+  newSessions.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.counsellorId < b.counsellorId ? -1 : a.counsellorId > b.counsellorId ? 1 : 0))
+  const sessions: Session[] = [...problem.pinned.map((s) => ({ ...s, pinned: true })), ...newSessions]
+
+  // ---- explanations ----
+  const { unassigned, deadlineBreaches } = explainAll(problem, prep, placed)
+
+  // ---- stats ----
+  const firstOn = new Map<string, IsoDate>()
+  for (const [id, p] of prep.pinnedFirst) firstOn.set(id, p.date)
+  for (const [ref, p] of placed) firstOn.set(model.referrals[ref]!.referral.id, p.day.date)
+  let scheduled = 0
+  let withinDeadline = 0
+  let threatened = 0
+  for (const r of problem.referrals) {
+    const on = firstOn.get(r.id)
+    if (on === undefined) continue
+    scheduled++
+    if (r.threatenedIndustry) threatened++
+    const deadline = deadlineOf(r, policy)
+    if (deadline !== null && on <= deadline) withinDeadline++
+  }
+  const exact = method === 'flow' && outcome === 'optimal'
+  const objective = policy.priority.map((rule, i) => {
+    const value = rule === 'deadline' ? withinDeadline : rule === 'threatened-industry' ? threatened : scheduled
+    // Serving requests in priority order maximises the first rule's count exactly (a matroid);
+    // lower levels are exact given the levels above, which is no bound on their own.
+    return i === 0 && exact ? { rule, value, bound: value } : { rule, value }
+  })
+  const stats: Stats = {
+    referrals: problem.referrals.length,
+    scheduled,
+    withinDeadline,
+    solveMs: Date.now() - started,
+    method,
+    outcome,
+    sessions: newSessions.length,
+    groupMeetings: prep.groups.length,
+    followups: followups.sessions.length,
+    followupsPending: followups.pending,
+    unassigned: unassigned.length,
+    deadlineBreaches: deadlineBreaches.length,
+    objective,
+  }
+  return { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, stats }
+}
+
+/** How a placed referral ranks: within its deadline if the date keeps it. */
+function rankedAt(r: ModelReferral, date: IsoDate): Ranked {
+  return { referral: r.referral, deadline: r.deadline, withinDeadline: r.deadline !== null && date <= r.deadline }
+}
+
+function individual(r: Referral, kind: 'individual' | 'followup', day: BookDay, start: number, minutes: number, policy: Policy): Session {
+  const base = {
+    referralId: r.id,
+    counsellorId: day.counsellorId,
+    kind,
+    start: toOsloDateTime(day.date, start),
+    end: toOsloDateTime(day.date, start + minutes),
+  }
+  return r.interpreter ? { ...base, interpreterOrderBy: toOsloDateTime(addDays(day.date, -policy.interpreterNoticeDays), start) } : base
+}
+
+/**
+ * Requests still unserved, in priority order, on the time actually left: the model counts
+ * sessions of the longest length a day may hold, so days that got shorter ones have room over.
+ */
+function fill(model: Model, prep: Prepared, placed: Map<number, Placed>): void {
+  const { book } = prep
+  for (const q of model.requests) {
+    if (placed.has(q.ref)) continue
+    const r = model.referrals[q.ref]!
+    const language = interpreterLanguage(r.referral)
+    let best: { day: BookDay; start: number; cost: number } | null = null
+    for (const c of r.candidates) {
+      if (q.withinDeadline && c.late) break
+      if (best && c.cost >= best.cost) continue
+      const day = book.days[c.day]!
+      if (language !== null && book.interpreterLeft(language, day.date) < 1) continue
+      const start = fitOn(day, r.minutes)
+      if (start !== null) best = { day, start, cost: c.cost }
+    }
+    if (!best) continue
+    book.book(best.day, best.start, r.minutes, language)
+    placed.set(q.ref, { day: best.day, start: best.start, ranked: rankedAt(r, best.day.date) })
+  }
+}
+
+/**
+ * `meetings: 2`: a follow-up at least secondMeetingGapDays after the first session (new or pinned),
+ * same counsellor preferred, on the time left after every first session. One that cannot fall in
+ * this horizon is simply not planned yet (counted as pending).
+ */
+function planFollowups(problem: Problem, prep: Prepared, placed: ReadonlyMap<number, Placed>): { sessions: Session[]; pending: number } {
+  const { policy } = problem
+  const { book, model } = prep
+  const firsts: { referral: Referral; date: IsoDate; counsellorId: string; minutes: number }[] = []
+  const byId = new Map(problem.referrals.map((r) => [r.id, r]))
+  for (const [id, p] of prep.pinnedFirst) {
+    const r = byId.get(id)
+    if (r) firsts.push({ referral: r, date: p.date, counsellorId: p.counsellorId, minutes: policy.sessionMinutes[r.track] })
+  }
+  for (const [ref, p] of placed) {
+    const r = model.referrals[ref]!
+    firsts.push({ referral: r.referral, date: p.day.date, counsellorId: p.day.counsellorId, minutes: r.minutes })
+  }
+  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false })
+  firsts.sort((a, b) => compareRanked(policy.priority, rank(a.referral), rank(b.referral)))
+
+  const sessions: Session[] = []
+  let pending = 0
+  for (const f of firsts) {
+    const r = f.referral
+    if (r.meetings !== 2 || prep.pinnedFollowup.has(r.id)) continue
+    const earliest = addDays(f.date, policy.secondMeetingGapDays)
+    let latest = prep.horizonEnd
+    if (r.programmeEndsOn !== undefined && addDays(r.programmeEndsOn, -1) < latest) latest = addDays(r.programmeEndsOn, -1)
+    const language = interpreterLanguage(r)
+    let best: { day: BookDay; start: number; cost: number } | null = null
+    if (earliest <= latest) {
+      for (const day of book.days) {
+        if (day.date < earliest || day.date > latest) continue
+        const cost = day.day + (day.counsellorId === f.counsellorId ? 0 : OWN_PENALTY)
+        if (best && cost >= best.cost) continue
+        if (language !== null && book.interpreterLeft(language, day.date) < 1) continue
+        const start = fitOn(day, f.minutes)
+        if (start !== null) best = { day, start, cost }
+      }
+    }
+    if (!best) {
+      pending++
+      continue
+    }
+    book.book(best.day, best.start, f.minutes, language)
+    sessions.push(individual(r, 'followup', best.day, best.start, f.minutes, policy))
+  }
+  return { sessions, pending }
+}
+
+function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number, Placed>): { unassigned: Unassigned[]; deadlineBreaches: DeadlineBreach[] } {
+  const { policy } = problem
+  const { model, book } = prep
+  const holders = new Map<number, Holder[]>()
+  for (const [ref, p] of placed) holders.set(p.day.index, [...(holders.get(p.day.index) ?? []), { id: model.referrals[ref]!.referral.id, ranked: p.ranked }])
+  const holdersOn = (day: number): readonly Holder[] => holders.get(day) ?? []
+  const dateOfDay = (day: number): IsoDate => book.days[day]!.date
+  const modelOf = new Map(model.referrals.map((r) => [r.referral.id, r]))
+  const placedOf = new Map<string, Placed>()
+  for (const [ref, p] of placed) placedOf.set(model.referrals[ref]!.referral.id, p)
+
+  const unassigned: Unassigned[] = []
+  const deadlineBreaches: DeadlineBreach[] = []
+  for (const r of problem.referrals) {
+    if (prep.pinnedFirst.has(r.id)) continue
+    const p = placedOf.get(r.id)
+    const m = modelOf.get(r.id)
+    const deadline = deadlineOf(r, policy)
+    let why: Why | undefined
+    if (!p) {
+      const blocked = prep.blocked.get(r.id)
+      if (blocked) why = blocked
+      else if (m) {
+        const hours = `a free ${m.minutes}-minute slot`
+        why = explainShortage(m, { referral: r, deadline: m.deadline, withinDeadline: false }, m.window.latest, holdersOn, dateOfDay, policy.priority, {
+          reason: 'no-capacity-in-horizon',
+          detail: `no counsellor has ${hours} between ${m.window.earliest} and ${m.window.latest} (absences, holidays and sessions already booked)`,
+        })
+      } else why = { reason: 'no-capacity-in-horizon', detail: 'no counsellor has free time in this run' }
+      unassigned.push({ referralId: r.id, ...why })
+    }
+    // A deadline breach: the first session after the deadline, or none while the deadline falls in the horizon.
+    if (deadline === null) continue
+    const plannedOn = p ? p.day.date : null
+    if (plannedOn !== null ? plannedOn <= deadline : deadline > prep.horizonEnd) continue
+    let breach: Why
+    if (m && deadline < m.window.earliest) {
+      breach =
+        r.deferredUntil !== undefined && r.deferredUntil > deadline
+          ? { reason: 'deferred', detail: `deferred until ${r.deferredUntil}, after the deadline ${deadline}` }
+          : { reason: 'lead-time', detail: `the deadline ${deadline} falls before the first possible date ${m.window.earliest}` }
+    } else if (m) {
+      breach = explainShortage(m, { referral: r, deadline, withinDeadline: true }, deadline, holdersOn, dateOfDay, policy.priority, {
+        reason: 'no-capacity-before-deadline',
+        detail: `no counsellor has a free ${m.minutes}-minute slot between ${m.window.earliest} and the deadline ${deadline} (absences, holidays and sessions already booked)`,
+      })
+    } else {
+      breach = why ?? { reason: 'no-capacity-before-deadline', detail: `no session before the deadline ${deadline}` }
+    }
+    deadlineBreaches.push({ referralId: r.id, deadline, plannedOn, reason: breach.reason, detail: breach.detail })
+  }
+  return { unassigned, deadlineBreaches }
+}
