@@ -33,9 +33,9 @@ export function explainShortage(
 ): Why {
   const byRule = new Map<PriorityRule | 'tie', string[]>()
   const seen = new Set<string>()
-  for (const c of r.candidates) {
-    if (dateOfDay(c.day) > until) continue
-    for (const h of holdersOn(c.day)) {
+  for (const c of r.candidates) for (const day of c.days) {
+    if (dateOfDay(day) > until) continue
+    for (const h of holdersOn(day)) {
       if (seen.has(h.id)) continue
       seen.add(h.id)
       const rule = decisiveRule(rules, h.ranked, loser)

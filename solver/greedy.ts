@@ -26,16 +26,17 @@ export function greedyAssign(model: Model, usage: Usage, from = 0): void {
     if (assigned[q.ref]! >= 0) continue
     const r = model.referrals[q.ref]!
     // Candidates are sorted by date, own counsellors first on a date: the first with room wins.
-    for (const c of r.candidates) {
+    search: for (const c of r.candidates) {
       if (q.withinDeadline && c.late) break
-      const day = model.days[c.day]!
-      if (used[c.day]! >= day.capacity) continue
-      const key = r.limitedLanguage !== null ? `${r.limitedLanguage}|${day.date}` : null
+      const key = r.limitedLanguage !== null ? `${r.limitedLanguage}|${model.dates[c.date]!.date}` : null
       if (key !== null && (interpreterUsed.get(key) ?? 0) >= (model.interpreterLeft.get(key) ?? 0)) continue
-      assigned[q.ref] = c.day
-      used[c.day]!++
-      if (key !== null) interpreterUsed.set(key, (interpreterUsed.get(key) ?? 0) + 1)
-      break
+      for (const d of c.days) {
+        if (used[d]! >= model.days[d]!.capacity) continue
+        assigned[q.ref] = d
+        used[d]!++
+        if (key !== null) interpreterUsed.set(key, (interpreterUsed.get(key) ?? 0) + 1)
+        break search
+      }
     }
   }
 }

@@ -3,8 +3,9 @@
 // language per day, and the requests in priority order. flow.ts and greedy.ts both solve it.
 //
 // For benchmarks (e.g. HiGHS): `buildModel(problem)` returns exactly the model solve() optimises.
-// Variables x[r][c] ∈ {0,1} for each referral r and each of its candidates c; constraints
-// Σ_c x[r][c] ≤ 1; Σ x on a counsellor-day ≤ days[d].capacity; Σ x of `interpreterLanguage`
+// Variables x[r][d] ∈ {0,1} for each referral r and each day d of its candidates (cost: the
+// candidate's cost; aggregate the non-own days of a date into one variable per date and a
+// per-date capacity row if the model gets too big); constraints Σ_d x[r][d] ≤ 1; Σ x on a counsellor-day ≤ days[d].capacity; Σ x of `interpreterLanguage`
 // referrals on one date ≤ interpreterLeft[language|date]. Levels in policy order: maximise the
 // served requests of each level (see `requests`: a within-deadline request only counts with
 // candidates not `late`), then minimise Σ cost·x.
@@ -22,10 +23,13 @@ import type { Eligibility, IsoDate, Problem, Reason, Referral, Session, Window }
 /** Days a non-own counsellor must save before it wins over the municipality's own counsellor. */
 export const OWN_PENALTY = 10
 
+/** Counsellor-days of one date that cost a referral the same: its own counsellors', or everyone else's. */
 export type Candidate = {
-  /** Index into `days`. */
-  readonly day: number
-  /** Calendar days after the run date, plus OWN_PENALTY when another municipality's counsellor. */
+  /** Index into `dates`. */
+  readonly date: number
+  /** Indices into `days`, all on that date. Shared between referrals: never mutate. */
+  readonly days: readonly number[]
+  /** Calendar days after the run date, plus OWN_PENALTY for another municipality's counsellor. */
   readonly cost: number
   /** After the referral's deadline. */
   readonly late: boolean
@@ -48,6 +52,8 @@ export type ModelReferral = {
 export type ModelDay = {
   readonly counsellorId: string
   readonly date: IsoDate
+  /** Index into `dates`. */
+  readonly dateIndex: number
   /** Calendar days after the run date. */
   readonly offset: number
   /** Sessions of the longest length that uses it which still fit (and the daily cap allows). */
@@ -59,6 +65,8 @@ export type Request = { readonly ref: number; readonly withinDeadline: boolean; 
 
 export type Model = {
   readonly days: readonly ModelDay[]
+  /** The horizon's dates that have counsellor-days, in order, with those days. */
+  readonly dates: readonly { readonly date: IsoDate; readonly days: readonly number[] }[]
   readonly referrals: readonly ModelReferral[]
   /** Interpreted sessions left per `language|date`, only for limited languages. */
   readonly interpreterLeft: ReadonlyMap<string, number>
@@ -160,28 +168,47 @@ function buildFromBook(
 ): Model {
   const caps = problem.interpreterCapacity ?? {}
   const longest = new Int32Array(book.days.length)
+  const dates = [...book.byDate].map(([date, sameDay]) => ({ date, days: sameDay.map((d) => d.index) }))
+  // Per municipality: each date's days split into own counsellors' and the rest, shared by its referrals.
+  const split = new Map<string, { hasOwn: boolean; own: number[][]; others: number[][] }>()
+  const splitFor = (m: string) => {
+    let x = split.get(m)
+    if (!x) {
+      const isOwn = (d: number) => owns(book.days[d]!.counsellorId, m)
+      x = {
+        hasOwn: problem.counsellors.some((c) => owns(c.id, m)),
+        own: dates.map((t) => t.days.filter(isOwn)),
+        others: dates.map((t) => t.days.filter((d) => !isOwn(d))),
+      }
+      split.set(m, x)
+    }
+    return x
+  }
   const referrals: ModelReferral[] = eligible.map(({ referral, window, minutes }, index) => {
     const deadline = window.deadline
-    const hasOwn = problem.counsellors.some((c) => owns(c.id, referral.municipality))
+    const { hasOwn, own, others } = splitFor(referral.municipality)
     const candidates: Candidate[] = []
-    for (const [date, sameDay] of book.byDate) {
-      if (date < window.earliest || date > window.latest) continue
+    dates.forEach(({ date, days }, i) => {
+      if (date < window.earliest || date > window.latest) return
       const late = deadline !== null && date > deadline
-      const own = sameDay.filter((d) => owns(d.counsellorId, referral.municipality))
-      const others = sameDay.filter((d) => !owns(d.counsellorId, referral.municipality))
-      for (const d of own) candidates.push({ day: d.index, cost: d.day, late, own: true })
-      for (const d of others) candidates.push({ day: d.index, cost: d.day + (hasOwn ? OWN_PENALTY : 0), late, own: false })
-    }
-    for (const c of candidates) longest[c.day] = Math.max(longest[c.day]!, minutes)
+      const offset = book.days[days[0]!]!.day
+      const mine = own[i]!
+      const rest = others[i]!
+      if (mine.length > 0) candidates.push({ date: i, days: mine, cost: offset, late, own: true })
+      if (rest.length > 0) candidates.push({ date: i, days: rest, cost: offset + (hasOwn ? OWN_PENALTY : 0), late, own: false })
+    })
+    for (const c of candidates) for (const d of c.days) longest[d] = Math.max(longest[d]!, minutes)
     const language = interpreterLanguage(referral)
     const limitedLanguage = language !== null && caps[language] !== undefined ? language : null
     return { index, referral, minutes, window, deadline, limitedLanguage, candidates, hasOwn }
   })
   // Counting sessions of the longest length that may use a day keeps every assignment packable;
   // time left over by shorter sessions is filled afterwards.
+  const dateIndex = new Map(dates.map((t, i) => [t.date, i]))
   const days: ModelDay[] = book.days.map((d: BookDay) => ({
     counsellorId: d.counsellorId,
     date: d.date,
+    dateIndex: dateIndex.get(d.date) ?? -1,
     offset: d.day,
     capacity: longest[d.index]! > 0 ? book.capacity(d, longest[d.index]!) : 0,
   }))
@@ -189,11 +216,11 @@ function buildFromBook(
   for (const r of referrals) {
     if (r.limitedLanguage === null) continue
     for (const c of r.candidates) {
-      const date = book.days[c.day]!.date
+      const date = dates[c.date]!.date
       interpreterLeft.set(`${r.limitedLanguage}|${date}`, Math.max(0, book.interpreterLeft(r.limitedLanguage, date)))
     }
   }
-  return { days, referrals, interpreterLeft, requests: requestsOf(referrals, problem.policy.priority) }
+  return { days, dates, referrals, interpreterLeft, requests: requestsOf(referrals, problem.policy.priority) }
 }
 
 /**

@@ -35,46 +35,39 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
   const refArcs: { arc: number; node: number; day: number }[][] = model.referrals.map(() => [])
   for (const r of model.referrals) {
     const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
-    const seen = new Set<string>()
     for (const c of r.candidates) {
-      const day = model.days[c.day]!
-      let to: number
-      let key: string
-      if (r.limitedLanguage !== null) {
-        key = `L|${r.limitedLanguage}|${day.date}`
-        to = langIn.get(key) ?? -1
-        if (to < 0) {
-          to = next
-          next += 2
-          langIn.set(key, to)
+      const date = model.dates[c.date]!.date
+      const late = c.late && startsWithin
+      if (r.limitedLanguage === null && c.own) {
+        for (const d of c.days) {
+          const a = arc(r.index, cdBase + d, 1, c.cost, !late)
+          if (late) lateArcs[r.index]!.push(a)
+          refArcs[r.index]!.push({ arc: a, node: cdBase + d, day: d })
         }
-      } else if (c.own) {
-        key = `C|${c.day}`
-        to = cdBase + c.day
-      } else {
-        key = `P|${day.date}`
-        to = dateNode.get(key) ?? -1
-        if (to < 0) {
-          to = next++
-          dateNode.set(key, to)
-        }
+        continue
       }
-      if (seen.has(key)) continue
-      seen.add(key)
-      // Candidates come by date, own first: the first seen on a key is its cheapest.
-      const a = arc(r.index, to, 1, c.cost, !(c.late && startsWithin))
-      if (c.late && startsWithin) lateArcs[r.index]!.push(a)
-      refArcs[r.index]!.push({ arc: a, node: to, day: c.day })
+      const key = r.limitedLanguage !== null ? `${r.limitedLanguage}|${date}` : date
+      const nodes = r.limitedLanguage !== null ? langIn : dateNode
+      let to = nodes.get(key) ?? -1
+      if (to < 0) {
+        to = next
+        next += r.limitedLanguage !== null ? 2 : 1
+        nodes.set(key, to)
+      }
+      // Own candidates come first on a date, so the first arc to a shared node is the cheapest.
+      if (refArcs[r.index]!.some((x) => x.node === to)) continue
+      const a = arc(r.index, to, 1, c.cost, !late)
+      if (late) lateArcs[r.index]!.push(a)
+      refArcs[r.index]!.push({ arc: a, node: to, day: -1 })
     }
   }
   const outOf = new Map<number, { arc: number; day: number }[]>()
-  for (const [key, node] of dateNode) {
-    const date = key.slice(2)
+  for (const [date, node] of dateNode) {
     outOf.set(node, (daysOfDate.get(date) ?? []).map((i) => ({ arc: arc(node, cdBase + i, INF_CAP, 0), day: i })))
   }
   for (const [key, node] of langIn) {
-    const [, language, date] = key.split('|') as [string, string, string]
-    arc(node, node + 1, model.interpreterLeft.get(`${language}|${date}`) ?? 0, 0)
+    const date = key.slice(key.indexOf('|') + 1)
+    arc(node, node + 1, model.interpreterLeft.get(key) ?? 0, 0)
     outOf.set(node, (daysOfDate.get(date) ?? []).map((i) => ({ arc: arc(node + 1, cdBase + i, INF_CAP, 0), day: i })))
   }
   model.days.forEach((d, i) => arc(cdBase + i, sink, d.capacity, 0))
@@ -116,8 +109,8 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     let day = through.day
     const shared = left.get(through.node)
     if (shared) {
-      const own = r.candidates.find((c) => c.own && (shared.get(c.day) ?? 0) > 0)
-      day = own ? own.day : ([...shared.keys()][0] ?? -1)
+      const own = r.candidates.find((c) => c.own && c.days.some((d) => (shared.get(d) ?? 0) > 0))
+      day = own?.days.find((d) => (shared.get(d) ?? 0) > 0) ?? [...shared.keys()][0] ?? -1
       if (day < 0) continue
       const n = (shared.get(day) ?? 0) - 1
       if (n > 0) shared.set(day, n)

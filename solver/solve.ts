@@ -189,10 +189,15 @@ function fill(model: Model, prep: Prepared, placed: Map<number, Placed>): void {
     for (const c of r.candidates) {
       if (q.withinDeadline && c.late) break
       if (best && c.cost >= best.cost) continue
-      const day = book.days[c.day]!
-      if (language !== null && book.interpreterLeft(language, day.date) < 1) continue
-      const start = fitOn(day, r.minutes)
-      if (start !== null) best = { day, start, cost: c.cost }
+      if (language !== null && book.interpreterLeft(language, model.dates[c.date]!.date) < 1) continue
+      for (const d of c.days) {
+        const day = book.days[d]!
+        const start = fitOn(day, r.minutes)
+        if (start !== null) {
+          best = { day, start, cost: c.cost }
+          break
+        }
+      }
     }
     if (!best) continue
     book.book(best.day, best.start, r.minutes, language)
