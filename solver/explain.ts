@@ -2,7 +2,7 @@
 
 import type { ModelReferral } from './model.ts'
 import type { Ranked } from './priority.ts'
-import { decisiveRule, RULE_WORDS } from './priority.ts'
+import { RULE_WORDS, ruleKey } from './priority.ts'
 import type { IsoDate, PriorityRule, Reason } from './types.ts'
 
 export type Why = {
@@ -13,7 +13,12 @@ export type Why = {
 }
 
 /** Who holds a first session planned in this run on a counsellor-day, ranked as they were served. */
-export type Holder = { readonly id: string; readonly ranked: Ranked }
+export type Holder = { readonly id: string; readonly ranked: Ranked; readonly keys: readonly number[] }
+
+/** The rule keys of a request in policy order, computed once: explanations compare many pairs. */
+export function keysOf(rules: readonly PriorityRule[], x: Ranked): number[] {
+  return rules.map((rule) => ruleKey(rule, x))
+}
 
 const NAMED = 3
 
@@ -31,19 +36,28 @@ export function explainShortage(
   rules: readonly PriorityRule[],
   none: { readonly reason: Reason; readonly detail: string },
 ): Why {
+  const loserKeys = keysOf(rules, loser)
   const byRule = new Map<PriorityRule | 'tie', string[]>()
-  const seen = new Set<string>()
+  // A holder sits on one day, and a day is in one candidate of a referral: nobody is seen twice.
   for (const c of r.candidates) for (const day of c.days) {
     if (dateOfDay(day) > until) continue
     for (const h of holdersOn(day)) {
-      if (seen.has(h.id)) continue
-      seen.add(h.id)
-      const rule = decisiveRule(rules, h.ranked, loser)
-      // Only those ranked above took it from this one; anyone else was placed where it could not go.
-      const ranksAbove = rule !== undefined || h.id < loser.referral.id
-      if (!ranksAbove) continue
-      const key = rule ?? 'tie'
-      byRule.set(key, [...(byRule.get(key) ?? []), h.id])
+      // The first rule that tells them apart decides; only those ranked above took it from this
+      // one (anyone else was placed where it could not go).
+      let key: PriorityRule | 'tie' | null = h.id < loser.referral.id ? 'tie' : null
+      for (let i = 0; i < rules.length; i++) {
+        const w = h.keys[i]!
+        const l = loserKeys[i]!
+        if (w < l) key = rules[i]!
+        if (w !== l) {
+          if (w > l) key = null
+          break
+        }
+      }
+      if (key === null) continue
+      const list = byRule.get(key)
+      if (list) list.push(h.id)
+      else byRule.set(key, [h.id])
     }
   }
   if (byRule.size === 0) return none

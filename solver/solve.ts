@@ -12,7 +12,7 @@ import { addDays, toOsloDateTime } from './calendar.ts'
 import type { BookDay } from './daybook.ts'
 import { fitOn, interpreterLanguage } from './daybook.ts'
 import type { Holder, Why } from './explain.ts'
-import { explainShortage } from './explain.ts'
+import { explainShortage, keysOf } from './explain.ts'
 import { emptyUsage, greedyAssign } from './greedy.ts'
 import type { Model, ModelReferral, Prepared } from './model.ts'
 import { OWN_PENALTY, prepare } from './model.ts'
@@ -75,7 +75,10 @@ export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
   const onDay = new Map<number, number[]>()
   for (let ref = 0; ref < model.referrals.length; ref++) {
     const d = usage.assigned[ref]!
-    if (d >= 0) onDay.set(d, [...(onDay.get(d) ?? []), ref])
+    if (d < 0) continue
+    const list = onDay.get(d)
+    if (list) list.push(ref)
+    else onDay.set(d, [ref])
   }
   for (const [d, refs] of onDay) {
     refs.sort((a, b) => (rankOf.get(a) ?? 0) - (rankOf.get(b) ?? 0))
@@ -260,7 +263,12 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
   const { policy } = problem
   const { model, book } = prep
   const holders = new Map<number, Holder[]>()
-  for (const [ref, p] of placed) holders.set(p.day.index, [...(holders.get(p.day.index) ?? []), { id: model.referrals[ref]!.referral.id, ranked: p.ranked }])
+  for (const [ref, p] of placed) {
+    const holder = { id: model.referrals[ref]!.referral.id, ranked: p.ranked, keys: keysOf(policy.priority, p.ranked) }
+    const list = holders.get(p.day.index)
+    if (list) list.push(holder)
+    else holders.set(p.day.index, [holder])
+  }
   const holdersOn = (day: number): readonly Holder[] => holders.get(day) ?? []
   const dateOfDay = (day: number): IsoDate => book.days[day]!.date
   const modelOf = new Map(model.referrals.map((r) => [r.referral.id, r]))
