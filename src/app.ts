@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import { authenticate } from './auth/index.ts'
+import { Conflict, Forbidden, Validation, type ProblemItem } from './errors.ts'
+import counsellorRoutes from './routes/counsellors.ts'
+import healthRoutes from './routes/health.ts'
+import referralRoutes from './routes/referrals.ts'
+import type { Problem } from './schemas/problem.ts'
+import { createCounsellorRepository, type CounsellorRepository } from './store/counsellor-repository.ts'
+import { createDufCipher } from './store/crypto.ts'
+import type { Db } from './store/db.ts'
+import { createKeyRepository, type KeyRepository } from './store/key-repository.ts'
+import { createReferralRepository, type ReferralRepository } from './store/referral-repository.ts'
+
+/** The repositories, built once per app on its database; routes reach them as `app.store`. */
+export type Store = {
+  readonly keys: KeyRepository
+  readonly referrals: ReferralRepository
+  readonly counsellors: CounsellorRepository
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The open database; closed by whoever opened it (server.ts, the test helper), never by the app. */
+    db: Db
+    store: Store
+  }
+}
+
+export type BuildOptions = {
+  readonly db: Db
+  /** A pino logger (server.ts makes one); none in tests unless a test captures the log. */
+  readonly logger?: FastifyBaseLogger
+  /** TILDELING_SECRET: without it, no DUF number is accepted. */
+  readonly secret?: string | undefined
+}
+
+/** 5,000 referrals of about 600 bytes each fit with room to spare. */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
+
+
+/** The service as a Fastify instance that never listens: server.ts listens, tests inject. */
+export async function buildApp(opts: BuildOptions) {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: 'x-request-id',
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  // The API speaks JSON only; without this Fastify would parse text/plain and answer 422, not 415.
+  app.removeContentTypeParser('text/plain')
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  const cipher = opts.secret ? createDufCipher(opts.secret) : undefined
+  app.decorate('db', opts.db)
+  app.decorate('store', {
+    keys: createKeyRepository(opts.db),
+    referrals: createReferralRepository(opts.db, cipher),
+    counsellors: createCounsellorRepository(opts.db),
+  } satisfies Store)
+  app.decorateRequest('caller', null)
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  // Everything under /v1 needs a key; /health and /docs are open.
+  const auth = authenticate(app.store.keys)
+  app.addHook('onRequest', async (request) => {
+    if (request.url === '/v1' || request.url.startsWith('/v1/') || request.url.startsWith('/v1?')) await auth(request)
+  })
+
+  app.setErrorHandler(problemHandler)
+  app.setNotFoundHandler((request, reply) => {
+    sendProblem(reply, { type: problemType(404), title: TITLES[404] ?? 'Not Found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` })
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tildeling',
+        description:
+          'Scheduling and capacity for career guidance of newly settled refugees. Every request under /v1 carries `Authorization: Bearer <key>`; every error is `application/problem+json` (RFC 9457).',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  // ---- Route plugins: one line per resource. Other route files append their line here. ----
+  await app.register(healthRoutes)
+  await app.register(referralRoutes)
+  await app.register(counsellorRoutes)
+  // ---- end of route plugins ----
+
+  return app
+}
+
+export type TildelingApp = Awaited<ReturnType<typeof buildApp>>
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+/** A stable problem type per status; the OpenAPI page describes them. */
+function problemType(status: number): string {
+  const slug = (TITLES[status] ?? `status-${status}`).toLowerCase().replace(/[^a-z0-9]+/g, '-')
+  return `/problems/${slug}`
+}
+
+function sendProblem(reply: FastifyReply, problem: Problem) {
+  return reply.code(problem.status).type('application/problem+json').send(problem)
+}
+
+/** Fastify's own 4xx codes and the detail we give for each (its messages are terse). */
+function frameworkDetail(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `the request body is larger than the limit of ${BODY_LIMIT_BYTES / 1024 / 1024} MB; send at most 5,000 referrals per batch`
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'send the body as application/json'
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'the body is empty; send a JSON object'
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return `the body is not valid JSON: ${error.message}`
+    default:
+      return error.message
+  }
+}
+
+/** The one error handler: every 4xx/5xx becomes problem+json; 5xx messages are logged, never sent. */
+function problemHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'body'
+    // A bad body is well-formed but invalid (422); a bad query string or path is a bad request (400).
+    const status = where === 'body' ? 422 : 400
+    const errors: ProblemItem[] = error.validation.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message ?? 'invalid',
+    }))
+    return sendProblem(reply, {
+      type: problemType(status),
+      title: TITLES[status] ?? 'Invalid',
+      status,
+      detail: `the ${where === 'querystring' ? 'query string' : where} is invalid: ${errors.length} problem${errors.length === 1 ? '' : 's'}`,
+      errors,
+    })
+  }
+  if (isResponseSerializationError(error)) {
+    request.log.error({ err: error, url: request.url }, 'response failed its schema')
+    return sendProblem(reply, { type: problemType(500), title: TITLES[500]!, status: 500, detail: 'internal error; see the server log under this request id' })
+  }
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+  if (status >= 500 && status !== 503) {
+    request.log.error({ err: error }, 'request failed')
+    return sendProblem(reply, { type: problemType(500), title: TITLES[500]!, status: 500, detail: 'internal error; see the server log under this request id' })
+  }
+  const items = error instanceof Validation || error instanceof Conflict || error instanceof Forbidden ? error.items : []
+  return sendProblem(reply, {
+    type: problemType(status),
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail: error.code?.startsWith('FST_') ? frameworkDetail(error) : error.message,
+    ...(items.length > 0 && { errors: [...items] }),
+  })
+}

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { callerOf, requireRole } from '../auth/index.ts'
+import { MunicipalityNumberSchema } from '../schemas/common.ts'
+import { ReferralBatchSchema, ReferralPatchSchema, ReferralSchema, ReferralStatusSchema } from '../schemas/referral.ts'
+import { getReferral, intakeReferrals, listReferrals, patchReferral } from '../services/referrals.ts'
+
+const IntakeResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), ids: z.array(z.string()) })
+const Params = z.object({ id: z.string().min(1).max(64) })
+const ListQuery = z.strictObject({ status: ReferralStatusSchema.optional(), municipality: MunicipalityNumberSchema.optional() })
+
+/** Referrals: municipalities post and read their own; the coordinator all; analysts read pseudonymised. */
+const referralRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { referrals } = app.store
+
+  app.post(
+    '/v1/referrals',
+    {
+      onRequest: requireRole('coordinator', 'municipality'),
+      schema: {
+        tags: ['referrals'],
+        summary: 'Post a batch of 1 to 5,000 referrals (all or nothing; idempotent by municipality and externalRef)',
+        description:
+          'Every item is validated as a Referral; any invalid item gives 422 listing every invalid item by index and path, and nothing is stored. A municipality key posting another municipality\'s number gets 403 naming those items. Re-posting a referral that already has a booked session gives 409 naming it.',
+        body: ReferralBatchSchema,
+        response: { 200: IntakeResultSchema },
+      },
+    },
+    async (request) => intakeReferrals(referrals, callerOf(request), request.body.referrals),
+  )
+
+  app.get(
+    '/v1/referrals',
+    {
+      onRequest: requireRole('coordinator', 'municipality', 'analyst'),
+      schema: { tags: ['referrals'], summary: 'List referrals (a municipality key sees only its own)', querystring: ListQuery, response: { 200: z.object({ referrals: z.array(ReferralSchema) }) } },
+    },
+    async (request) => ({ referrals: listReferrals(referrals, callerOf(request), request.query) }),
+  )
+
+  app.get(
+    '/v1/referrals/:id',
+    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { tags: ['referrals'], summary: 'One referral', params: Params, response: { 200: ReferralSchema } } },
+    async (request) => getReferral(referrals, callerOf(request), request.params.id),
+  )
+
+  app.patch(
+    '/v1/referrals/:id',
+    {
+      onRequest: requireRole('coordinator', 'municipality'),
+      schema: { tags: ['referrals'], summary: 'Change consent, mapping, group meeting, deferral or withdraw', params: Params, body: ReferralPatchSchema, response: { 200: ReferralSchema } },
+    },
+    async (request) => patchReferral(referrals, callerOf(request), request.params.id, request.body),
+  )
+}
+export default referralRoutes

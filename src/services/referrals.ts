@@ -1,0 +1,147 @@
+import { resolvePolicy, TRACK_IN_FORCE } from '../../solver/policy.ts'
+import { deadlineOf } from '../../solver/rules/index.ts'
+import type { Policy } from '../../solver/types.ts'
+import { seesIdentity, type Caller } from '../auth/caller.ts'
+import { todayInOslo } from '../clock.ts'
+import { Conflict, Forbidden, issuePath, NotFound, Validation, type ProblemItem } from '../errors.ts'
+import { ReferralInputSchema, type ReferralOut, type ReferralPatch } from '../schemas/referral.ts'
+import type { BookedSession, ReferralRepository, ReferralWrite, StoredReferral } from '../store/referral-repository.ts'
+import { toSolverReferral } from './scenario.ts'
+
+export type IntakeResult = { created: number; updated: number; ids: string[] }
+
+export const NO_SECRET_MESSAGE = 'this service stores no DUF numbers until TILDELING_SECRET is set; send the referral without participant.dufNumber'
+
+/**
+ * A batch of referrals, from the API or the import command: every item is checked, every
+ * problem is reported, and either all are stored (one transaction) or none.
+ * - invalid items (schema, track not in force on referredOn, duplicate in the batch, DUF without secret): 422;
+ * - a municipality key posting another municipality's number: 403 naming the items;
+ * - an item whose referral already has a booked session: 409 naming the items.
+ */
+export function intakeReferrals(referrals: ReferralRepository, caller: Caller, items: readonly unknown[], today = todayInOslo()): IntakeResult {
+  const problems: ProblemItem[] = []
+  const valid: ReferralWrite[] = []
+  const seen = new Map<string, number>()
+  items.forEach((item, index) => {
+    const parsed = ReferralInputSchema.safeParse(item)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push({ index, path: issuePath(issue.path), message: issue.message })
+      return
+    }
+    const r = { ...parsed.data, referredOn: parsed.data.referredOn ?? today }
+    const inForce = TRACK_IN_FORCE[r.track]
+    if (r.referredOn < inForce.from || (inForce.until !== undefined && r.referredOn > inForce.until)) {
+      const span = inForce.until ? `from ${inForce.from} to ${inForce.until}` : `from ${inForce.from}`
+      problems.push({ index, path: 'track', message: `the ${r.track} track is in force ${span}; this referral is dated ${r.referredOn}` })
+    }
+    if (r.participant?.dufNumber !== undefined && !referrals.acceptsDuf()) {
+      problems.push({ index, path: 'participant.dufNumber', message: NO_SECRET_MESSAGE })
+    }
+    const key = `${r.municipality}\u0000${r.externalRef}`
+    const first = seen.get(key)
+    if (first !== undefined) problems.push({ index, path: 'externalRef', message: `externalRef ${r.externalRef} of municipality ${r.municipality} is already item ${first} of this batch` })
+    else seen.set(key, index)
+    valid.push(r)
+  })
+  if (problems.length > 0) {
+    const invalid = new Set(problems.map((p) => p.index)).size
+    throw new Validation(`${invalid} of ${items.length} referrals are invalid; nothing was stored`, problems)
+  }
+
+  if (caller.role === 'municipality') {
+    const foreign = valid.flatMap((r, index) =>
+      r.municipality === caller.municipality ? [] : [{ index, path: 'municipality', message: `your key is for municipality ${caller.municipality}, not ${r.municipality}` }],
+    )
+    if (foreign.length > 0) throw new Forbidden(`${foreign.length} referrals name another municipality; nothing was stored`, foreign)
+  }
+
+  const outcome = referrals.upsertBatch(valid)
+  if (!outcome.ok) {
+    throw new Conflict(
+      `${outcome.scheduled.length} referrals already have a booked session and cannot be replaced; cancel the session first. Nothing was stored`,
+      outcome.scheduled.map((index) => ({ index, path: 'externalRef', message: 'this referral is already scheduled' })),
+    )
+  }
+  return { created: outcome.created, updated: outcome.updated, ids: outcome.ids }
+}
+
+/**
+ * The status a referral reads back with, derived in this order: withdrawn; completed (a booked
+ * individual session has ended); scheduled (any booked session); deferred (until after today);
+ * blocked (ordinary track without competence mapping); pending.
+ */
+export function referralStatus(r: StoredReferral, sessions: readonly BookedSession[], now: Date, today: string): ReferralOut['status'] {
+  if (r.withdrawnAt !== undefined) return 'withdrawn'
+  if (sessions.some((s) => s.kind === 'individual' && Date.parse(s.endUtc) <= now.getTime())) return 'completed'
+  if (sessions.length > 0) return 'scheduled'
+  if (r.deferredUntil !== undefined && r.deferredUntil > today) return 'deferred'
+  if (r.track === 'ordinary' && !r.competenceMappingDone) return 'blocked'
+  return 'pending'
+}
+
+export type ReadContext = { readonly caller: Caller; readonly policy: Policy; readonly now: Date; readonly today: string }
+
+/** The read-back shape for this caller: identity only for the centre and the owning municipality. */
+export function referralView(r: StoredReferral, sessions: readonly BookedSession[], ctx: ReadContext, referrals: ReferralRepository): ReferralOut {
+  const { id, participantName, dufEncrypted, withdrawnAt: _w, createdAt: _c, updatedAt: _u, advisor, ...fields } = r
+  const identity = seesIdentity(ctx.caller, r.municipality)
+  const participant = identity && (participantName !== undefined || dufEncrypted !== undefined)
+    ? { ...(participantName !== undefined && { name: participantName }), ...(dufEncrypted !== undefined && { dufNumber: referrals.revealDuf(dufEncrypted) }) }
+    : undefined
+  return {
+    ...fields,
+    ...(participant && { participant }),
+    ...(identity && advisor && { advisor }),
+    id,
+    status: referralStatus(r, sessions, ctx.now, ctx.today),
+    deadline: deadlineOf(toSolverReferral(r, r.referredOn), ctx.policy),
+    sessions: sessions.map(({ endUtc: _e, ...s }) => s),
+  }
+}
+
+export function readContext(referrals: ReferralRepository, caller: Caller, now = new Date()): ReadContext {
+  const today = todayInOslo(now)
+  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today) }
+}
+
+/** One referral as this caller may see it; another municipality's is not found (its existence does not leak). */
+export function getReferral(referrals: ReferralRepository, caller: Caller, id: string): ReferralOut {
+  const r = referrals.findById(id)
+  if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
+  return referralView(r, referrals.bookedSessions([id]).get(id) ?? [], readContext(referrals, caller), referrals)
+}
+
+export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefined; readonly municipality?: string | undefined }
+
+/** The referrals this caller may see, filtered; a municipality key sees only its own whatever it asks. */
+export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter): ReferralOut[] {
+  if (caller.role === 'municipality' && filter.municipality !== undefined && filter.municipality !== caller.municipality) return []
+  const municipality = caller.role === 'municipality' ? caller.municipality : filter.municipality
+  const stored = referrals.list(municipality)
+  const sessions = referrals.bookedSessions(stored.map((r) => r.id))
+  const ctx = readContext(referrals, caller)
+  const out = stored.map((r) => referralView(r, sessions.get(r.id) ?? [], ctx, referrals))
+  return filter.status === undefined ? out : out.filter((r) => r.status === filter.status)
+}
+
+/** PATCH: consent, mapping, group meeting, deferral (both or neither), withdrawal. */
+export function patchReferral(referrals: ReferralRepository, caller: Caller, id: string, p: ReferralPatch): ReferralOut {
+  const r = referrals.findById(id)
+  if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
+  const givesDeferral = p.deferredUntil !== undefined || p.deferralReason !== undefined
+  if (givesDeferral && (p.deferredUntil === undefined || p.deferralReason === undefined || (p.deferredUntil === null) !== (p.deferralReason === null))) {
+    throw new Validation('deferredUntil and deferralReason come together: both set, or both null to end the deferral', [
+      { path: p.deferredUntil === undefined || p.deferredUntil === null ? 'deferredUntil' : 'deferralReason', message: 'give both deferredUntil and deferralReason, or both as null' },
+    ])
+  }
+  if (r.withdrawnAt !== undefined && p.withdrawn === undefined) throw new Conflict(`referral ${id} is withdrawn; it changes no more`)
+  referrals.update(id, {
+    ...(p.competenceMappingDone !== undefined && { competenceMappingDone: p.competenceMappingDone }),
+    ...(p.advisorConsent !== undefined && { advisorConsent: p.advisorConsent }),
+    ...(p.groupMeetingDone !== undefined && { groupMeetingDone: p.groupMeetingDone }),
+    ...(givesDeferral && { deferredUntil: p.deferredUntil ?? null, deferralReason: p.deferralReason ?? null }),
+    ...(p.withdrawn && { withdrawnAt: new Date().toISOString() }),
+  })
+  return getReferral(referrals, caller, id)
+}

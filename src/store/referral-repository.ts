@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto'
+import type { PolicyInput } from '../../solver/types.ts'
+import type { ReferralInput } from '../schemas/referral.ts'
+import type { SessionWire } from '../schemas/session.ts'
+import type { DufCipher } from './crypto.ts'
+import type { Db } from './db.ts'
+import { bumpStateVersion } from './state.ts'
+
+export type ReferralRepository = ReturnType<typeof createReferralRepository>
+
+/** A referral as stored: the input fields with referredOn resolved, plus the centre's bookkeeping. */
+export type StoredReferral = Omit<ReferralInput, 'participant' | 'referredOn' | 'advisor'> & {
+  readonly id: string
+  readonly advisor?: ReferralInput['advisor']
+  readonly referredOn: string
+  readonly participantName?: string
+  /** AES-256-GCM ciphertext; reveal with `revealDuf` for callers who may see it. */
+  readonly dufEncrypted?: string
+  readonly withdrawnAt?: string
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+/** A referral ready to write: the parsed input with referredOn resolved. */
+export type ReferralWrite = Omit<ReferralInput, 'referredOn'> & { readonly referredOn: string }
+
+/** A booked session of a referral as stored, with its end in UTC to tell a held one from a coming one. */
+export type BookedSession = SessionWire & { readonly id: string; readonly endUtc: string }
+
+export type UpsertOutcome =
+  | { readonly ok: true; readonly ids: string[]; readonly created: number; readonly updated: number }
+  /** Items (by index) that already have a booked session: nothing was written. */
+  | { readonly ok: false; readonly scheduled: number[] }
+
+type Row = {
+  id: string
+  municipality: string
+  external_ref: string
+  track: ReferralInput['track']
+  settled_on: string
+  referred_on: string
+  language: string
+  interpreter: number
+  programme_ends_on: string | null
+  threatened_industry: number
+  target_industry: string | null
+  competence_mapping_done: number
+  advisor_consent: number
+  group_meeting_done: number
+  meetings: number
+  deferred_until: string | null
+  deferral_reason: string | null
+  participant_name: string | null
+  duf_encrypted: string | null
+  advisor_name: string | null
+  advisor_email: string | null
+  withdrawn_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+function fromRow(r: Row): StoredReferral {
+  return {
+    id: r.id,
+    externalRef: r.external_ref,
+    municipality: r.municipality,
+    track: r.track,
+    settledOn: r.settled_on,
+    referredOn: r.referred_on,
+    language: r.language,
+    interpreter: r.interpreter === 1,
+    threatenedIndustry: r.threatened_industry === 1,
+    competenceMappingDone: r.competence_mapping_done === 1,
+    advisorConsent: r.advisor_consent === 1,
+    groupMeetingDone: r.group_meeting_done === 1,
+    meetings: r.meetings === 2 ? 2 : 1,
+    ...(r.programme_ends_on !== null && { programmeEndsOn: r.programme_ends_on }),
+    ...(r.target_industry !== null && { targetIndustry: r.target_industry }),
+    ...(r.deferred_until !== null && { deferredUntil: r.deferred_until }),
+    ...(r.deferral_reason !== null && { deferralReason: r.deferral_reason }),
+    ...(r.participant_name !== null && { participantName: r.participant_name }),
+    ...(r.duf_encrypted !== null && { dufEncrypted: r.duf_encrypted }),
+    ...(r.advisor_name !== null && r.advisor_email !== null && { advisor: { name: r.advisor_name, email: r.advisor_email } }),
+    ...(r.withdrawn_at !== null && { withdrawnAt: r.withdrawn_at }),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+const bool = (b: boolean) => (b ? 1 : 0)
+
+/** The mutable fields PATCH may change; undefined leaves a field as it is, null clears it. */
+export type ReferralChanges = {
+  readonly competenceMappingDone?: boolean
+  readonly advisorConsent?: boolean
+  readonly groupMeetingDone?: boolean
+  readonly deferredUntil?: string | null
+  readonly deferralReason?: string | null
+  readonly withdrawnAt?: string
+}
+
+export function createReferralRepository(db: Db, cipher: DufCipher | undefined) {
+  const byId = db.prepare('SELECT * FROM referrals WHERE id = ?')
+  const idByRef = db.prepare('SELECT id FROM referrals WHERE municipality = ? AND external_ref = ?').pluck()
+  const all = db.prepare('SELECT * FROM referrals ORDER BY municipality, referred_on, external_ref')
+  const ofMunicipality = db.prepare('SELECT * FROM referrals WHERE municipality = ? ORDER BY referred_on, external_ref')
+  const hasBooked = db
+    .prepare(
+      `SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
+       WHERE sr.referral_id = ? AND s.status = 'booked' LIMIT 1`,
+    )
+    .pluck()
+  const bookedOf = db.prepare(
+    `SELECT s.id, s.counsellor_id, s.kind, s.language, s.start, s.end, s.end_utc, s.interpreter_order_by, sr.referral_id,
+            (SELECT json_group_array(x.referral_id) FROM session_referrals x WHERE x.session_id = s.id) AS referral_ids
+     FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
+     WHERE s.status = 'booked' AND sr.referral_id IN (SELECT value FROM json_each(?))
+     ORDER BY s.start_utc`,
+  )
+  const insert = db.prepare(
+    `INSERT INTO referrals (id, municipality, external_ref, track, settled_on, referred_on, language, interpreter,
+       programme_ends_on, threatened_industry, target_industry, competence_mapping_done, advisor_consent,
+       group_meeting_done, meetings, deferred_until, deferral_reason, participant_name, duf_encrypted,
+       advisor_name, advisor_email, withdrawn_at, created_at, updated_at)
+     VALUES (@id, @municipality, @external_ref, @track, @settled_on, @referred_on, @language, @interpreter,
+       @programme_ends_on, @threatened_industry, @target_industry, @competence_mapping_done, @advisor_consent,
+       @group_meeting_done, @meetings, @deferred_until, @deferral_reason, @participant_name, @duf_encrypted,
+       @advisor_name, @advisor_email, NULL, @now, @now)`,
+  )
+  // A re-post replaces what the municipality sent; withdrawal and creation time are the centre's and stay.
+  const replace = db.prepare(
+    `UPDATE referrals SET track = @track, settled_on = @settled_on, referred_on = @referred_on, language = @language,
+       interpreter = @interpreter, programme_ends_on = @programme_ends_on, threatened_industry = @threatened_industry,
+       target_industry = @target_industry, competence_mapping_done = @competence_mapping_done,
+       advisor_consent = @advisor_consent, group_meeting_done = @group_meeting_done, meetings = @meetings,
+       deferred_until = @deferred_until, deferral_reason = @deferral_reason, participant_name = @participant_name,
+       duf_encrypted = @duf_encrypted, advisor_name = @advisor_name, advisor_email = @advisor_email, updated_at = @now
+     WHERE id = @id`,
+  )
+  const patch = db.prepare(
+    `UPDATE referrals SET
+       competence_mapping_done = coalesce(@competence_mapping_done, competence_mapping_done),
+       advisor_consent = coalesce(@advisor_consent, advisor_consent),
+       group_meeting_done = coalesce(@group_meeting_done, group_meeting_done),
+       deferred_until = CASE WHEN @set_deferral THEN @deferred_until ELSE deferred_until END,
+       deferral_reason = CASE WHEN @set_deferral THEN @deferral_reason ELSE deferral_reason END,
+       withdrawn_at = coalesce(withdrawn_at, @withdrawn_at),
+       updated_at = @now
+     WHERE id = @id`,
+  )
+  const policySetting = db.prepare("SELECT value FROM settings WHERE key = 'policy'").pluck()
+
+  function params(r: ReferralWrite, id: string, now: string) {
+    const duf = r.participant?.dufNumber
+    if (duf !== undefined && !cipher) throw new Error('no DUF cipher: the service refuses DUF numbers without TILDELING_SECRET')
+    return {
+      id,
+      now,
+      municipality: r.municipality,
+      external_ref: r.externalRef,
+      track: r.track,
+      settled_on: r.settledOn,
+      referred_on: r.referredOn,
+      language: r.language,
+      interpreter: bool(r.interpreter),
+      programme_ends_on: r.programmeEndsOn ?? null,
+      threatened_industry: bool(r.threatenedIndustry),
+      target_industry: r.targetIndustry ?? null,
+      competence_mapping_done: bool(r.competenceMappingDone),
+      advisor_consent: bool(r.advisorConsent),
+      group_meeting_done: bool(r.groupMeetingDone),
+      meetings: r.meetings,
+      deferred_until: r.deferredUntil ?? null,
+      deferral_reason: r.deferralReason ?? null,
+      participant_name: r.participant?.name ?? null,
+      duf_encrypted: duf !== undefined && cipher ? cipher.encrypt(duf) : null,
+      advisor_name: r.advisor?.name ?? null,
+      advisor_email: r.advisor?.email ?? null,
+    }
+  }
+
+  /** All or nothing: insert new (municipality, externalRef) pairs, replace known ones, unless one is already scheduled. */
+  const upsertBatch = db.transaction((items: readonly ReferralWrite[]): UpsertOutcome => {
+    const existing = items.map((r) => idByRef.get(r.municipality, r.externalRef) as string | undefined)
+    const scheduled = existing.flatMap((id, index) => (id !== undefined && hasBooked.get(id) !== undefined ? [index] : []))
+    if (scheduled.length > 0) return { ok: false, scheduled }
+    const now = new Date().toISOString()
+    let created = 0
+    const ids = items.map((r, i) => {
+      const known = existing[i]
+      if (known !== undefined) {
+        replace.run(params(r, known, now))
+        return known
+      }
+      const id = randomUUID()
+      insert.run(params(r, id, now))
+      created++
+      return id
+    })
+    bumpStateVersion(db)
+    return { ok: true, ids, created, updated: items.length - created }
+  })
+
+  return {
+    findById(id: string): StoredReferral | undefined {
+      const row = byId.get(id) as Row | undefined
+      return row && fromRow(row)
+    },
+    /** Every referral, or one municipality's, ordered by municipality, referral date and external ref. */
+    list(municipality?: string): StoredReferral[] {
+      const rows = (municipality === undefined ? all.all() : ofMunicipality.all(municipality)) as Row[]
+      return rows.map(fromRow)
+    },
+    upsertBatch,
+    /** Apply a PATCH in one transaction; false when the referral does not exist. */
+    update: db.transaction((id: string, c: ReferralChanges): boolean => {
+      const setDeferral = c.deferredUntil !== undefined || c.deferralReason !== undefined
+      const info = patch.run({
+        id,
+        now: new Date().toISOString(),
+        competence_mapping_done: c.competenceMappingDone === undefined ? null : bool(c.competenceMappingDone),
+        advisor_consent: c.advisorConsent === undefined ? null : bool(c.advisorConsent),
+        group_meeting_done: c.groupMeetingDone === undefined ? null : bool(c.groupMeetingDone),
+        set_deferral: bool(setDeferral),
+        deferred_until: c.deferredUntil ?? null,
+        deferral_reason: c.deferralReason ?? null,
+        withdrawn_at: c.withdrawnAt ?? null,
+      })
+      if (info.changes === 0) return false
+      bumpStateVersion(db)
+      return true
+    }),
+    /** Booked sessions per referral id, in start order. A group session lists all its referrals. */
+    bookedSessions(referralIds: readonly string[]): Map<string, BookedSession[]> {
+      const out = new Map<string, BookedSession[]>()
+      if (referralIds.length === 0) return out
+      type SRow = { id: string; counsellor_id: string; kind: 'individual' | 'followup' | 'group'; language: string | null; start: string; end: string; end_utc: string; interpreter_order_by: string | null; referral_id: string; referral_ids: string }
+      for (const s of bookedOf.all(JSON.stringify(referralIds)) as SRow[]) {
+        const session: BookedSession =
+          s.kind === 'group'
+            ? { id: s.id, kind: 'group', referralIds: JSON.parse(s.referral_ids) as string[], counsellorId: s.counsellor_id, language: s.language ?? '', start: s.start, end: s.end, interpreterOrderBy: s.interpreter_order_by ?? s.start, endUtc: s.end_utc }
+            : { id: s.id, kind: s.kind, referralId: s.referral_id, counsellorId: s.counsellor_id, start: s.start, end: s.end, ...(s.interpreter_order_by !== null && { interpreterOrderBy: s.interpreter_order_by }), endUtc: s.end_utc }
+        const list = out.get(s.referral_id) ?? []
+        list.push(session)
+        out.set(s.referral_id, list)
+      }
+      return out
+    },
+    /** The DUF number in clear, for a caller allowed to see it. */
+    revealDuf(stored: string): string {
+      if (!cipher) throw new Error('a DUF number is stored but TILDELING_SECRET is not set: cannot decrypt')
+      return cipher.decrypt(stored)
+    },
+    /** Whether DUF numbers can be accepted (TILDELING_SECRET is set). */
+    acceptsDuf(): boolean {
+      return cipher !== undefined
+    },
+    /** The centre's policy settings (for deadlines), if a coordinator has set any. */
+    policyInput(): PolicyInput | undefined {
+      const value = policySetting.get() as string | undefined
+      return value === undefined ? undefined : (JSON.parse(value) as PolicyInput)
+    },
+  }
+}
