@@ -56,7 +56,6 @@ export async function buildApp(opts: BuildOptions) {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>()
 
   // The API speaks JSON only; without this Fastify would parse text/plain and answer 422, not 415.

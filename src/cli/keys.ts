@@ -1,0 +1,34 @@
+import { InvalidArgumentError, type Command } from 'commander'
+import { ROLES, type Role } from '../auth/caller.ts'
+import { readConfig } from '../config.ts'
+import { openDatabase } from '../store/db.ts'
+import { createKeyRepository } from '../store/key-repository.ts'
+import { CliError } from './errors.ts'
+import { parseMunicipality } from './options.ts'
+
+function parseRole(value: string): Role {
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`)
+  return value as Role
+}
+
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description('API keys')
+  keys
+    .command('create')
+    .description('create an API key; prints it once, alone on the last line (only its hash is stored)')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, parseRole)
+    .option('--municipality <number>', 'the municipality a municipality key is bound to', parseMunicipality)
+    .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
+    .action((opts: { role: Role; municipality?: string; db?: string }) => {
+      if (opts.role === 'municipality' && opts.municipality === undefined) throw new CliError('a municipality key needs --municipality <number>')
+      if (opts.role !== 'municipality' && opts.municipality !== undefined) throw new CliError(`a ${opts.role} key is not bound to a municipality; drop --municipality`)
+      const db = openDatabase(opts.db ?? readConfig().dbPath)
+      try {
+        const { id, key } = createKeyRepository(db).create(opts.role, opts.municipality)
+        const scope = opts.municipality ? ` for municipality ${opts.municipality}` : ''
+        process.stdout.write(`Created ${opts.role} key ${id}${scope}. It is shown once; store it now:\n${key}\n`)
+      } finally {
+        db.close()
+      }
+    })
+}

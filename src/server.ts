@@ -1,0 +1,55 @@
+import type { Logger } from 'pino'
+import { buildApp, type TildelingApp } from './app.ts'
+import { createLogger } from './logger.ts'
+import { openDatabase } from './store/db.ts'
+
+export type ServerOptions = {
+  readonly dbPath: string
+  readonly port: number
+  readonly host: string
+  readonly secret: string | undefined
+  readonly logLevel?: string
+  /** Defaults to a pino logger, pretty when stdout is a terminal and JSON lines otherwise. */
+  readonly logger?: Logger
+}
+
+export type RunningServer = { readonly app: TildelingApp; readonly url: string; close(): Promise<void> }
+
+/**
+ * Open the database, build the app and listen. SIGTERM and SIGINT close gracefully: the server
+ * first (in-flight requests finish, new ones are refused), the database last.
+ */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', pretty: process.stdout.isTTY === true })
+  const db = openDatabase(opts.dbPath)
+  const app = await buildApp({ db, logger, secret: opts.secret })
+  if (!opts.secret) logger.warn('TILDELING_SECRET is not set: referrals carrying a DUF number will be refused')
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close()
+      db.close()
+      logger.info('server closed, database closed')
+    })())
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'closing')
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'close failed')
+          process.exit(1)
+        },
+      )
+    })
+  }
+
+  try {
+    const url = await app.listen({ port: opts.port, host: opts.host })
+    return { app, url, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
