@@ -1,0 +1,187 @@
+import t from 'tap'
+import { build, referral } from '../helpers/build.ts'
+import { bookSession } from '../helpers/sessions.ts'
+
+const post = (app: Awaited<ReturnType<typeof build>>['app'], headers: { authorization: string }, referrals: unknown[]) =>
+  app.inject({ method: 'POST', url: '/v1/referrals', headers, payload: { referrals } })
+
+t.test('a valid batch is stored and answered with ids in input order', async (t) => {
+  const { app, auth } = await build(t)
+  const res = await post(app, auth.municipality, [referral({ externalRef: 'A' }), referral({ externalRef: 'B', track: 'ukraine', language: 'uk' })])
+  t.equal(res.statusCode, 200, 'a valid batch is 200')
+  const body = res.json() as { created: number; updated: number; ids: string[] }
+  t.same({ created: body.created, updated: body.updated }, { created: 2, updated: 0 }, 'both are created')
+  t.equal(body.ids.length, 2, 'one id per item')
+  const a = (await app.inject({ method: 'GET', url: `/v1/referrals/${body.ids[0]}`, headers: auth.municipality })).json()
+  const b = (await app.inject({ method: 'GET', url: `/v1/referrals/${body.ids[1]}`, headers: auth.municipality })).json()
+  t.equal(a.externalRef, 'A', 'the first id is the first item')
+  t.equal(b.externalRef, 'B', 'the second id is the second item')
+  t.match(a, { status: 'pending', deadline: '2025-04-10', sessions: [], interpreter: true, meetings: 1 }, 'read-back adds status, the 3-month deadline, sessions and defaults')
+  t.same(a.participant, { name: 'Amina Testperson', dufNumber: '202412345678' }, 'the owning municipality sees the name and the DUF number')
+  t.equal(b.deadline, null, 'the ukraine track has no deadline')
+})
+
+t.test('posting the same externalRef again updates (idempotent)', async (t) => {
+  const { app, auth } = await build(t)
+  const first = (await post(app, auth.municipality, [referral()])).json()
+  const again = await post(app, auth.municipality, [referral({ language: 'ti' })])
+  t.equal(again.statusCode, 200, 're-post is 200')
+  t.match(again.json(), { created: 0, updated: 1, ids: first.ids }, 'it updates the same referral')
+  const read = (await app.inject({ method: 'GET', url: `/v1/referrals/${first.ids[0]}`, headers: auth.coordinator })).json()
+  t.equal(read.language, 'ti', 'with the new values')
+  const same = await post(app, auth.otherMunicipality, [referral({ municipality: '5035' })])
+  t.match(same.json(), { created: 1 }, 'the same externalRef from another municipality is another referral')
+})
+
+t.test('every invalid item is listed by index and path, and nothing is stored', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { advisor: _a, ...noAdvisor } = referral({ externalRef: 'missing' })
+  const res = await post(app, auth.coordinator, [
+    referral({ externalRef: 'ok' }),
+    referral({ externalRef: 'date', settledOn: '2025-02-30' }),
+    referral({ externalRef: 'unknown', favouriteColour: 'blue' }),
+    noAdvisor,
+    referral({ externalRef: 'defer', deferredUntil: '2025-06-01' }),
+    referral({ externalRef: 'ok' }),
+  ])
+  t.equal(res.statusCode, 422, 'any invalid item makes the batch 422')
+  t.match(res.headers['content-type'], /application\/problem\+json/, 'as problem+json')
+  const problem = res.json() as { detail: string; errors: { index: number; path: string; message: string }[] }
+  t.match(problem.detail, /5 of 6 referrals are invalid; nothing was stored/, 'the detail counts the invalid items')
+  const at = (i: number) => problem.errors.filter((e) => e.index === i)
+  t.equal(at(0).length, 0, 'the valid item is not listed')
+  t.match(at(1), [{ path: 'settledOn', message: /real date/ }], 'the impossible date 2025-02-30 is named')
+  t.match(at(2), [{ path: '', message: /favouriteColour/ }], 'the unknown field is named')
+  t.match(at(3), [{ path: 'advisor' }], 'the missing field is named')
+  t.match(at(4), [{ path: 'deferralReason', message: /both or neither/ }], 'a deferral without reason is refused')
+  t.match(at(5), [{ path: 'externalRef', message: /already item 0/ }], 'a duplicate externalRef in the batch is refused at the later index')
+  t.equal((db.prepare('SELECT count(*) AS n FROM referrals').get() as { n: number }).n, 0, 'nothing was stored')
+})
+
+t.test('a batch holds 1 to 5,000 referrals', async (t) => {
+  const { app, auth } = await build(t)
+  const empty = await post(app, auth.coordinator, [])
+  t.equal(empty.statusCode, 422, 'an empty batch is 422')
+  const over = await post(app, auth.coordinator, Array.from({ length: 5001 }, (_, i) => referral({ externalRef: `R${i}` })))
+  t.equal(over.statusCode, 422, '5,001 referrals are 422')
+  t.match(over.json().errors, [{ path: 'referrals', message: /1 to 5,000/ }], 'saying the limit')
+  const missing = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.coordinator, payload: { items: [] } })
+  t.equal(missing.statusCode, 422, 'a body without referrals is 422')
+  const full = await post(app, auth.coordinator, Array.from({ length: 5000 }, (_, i) => referral({ externalRef: `R${i}` })))
+  t.equal(full.statusCode, 200, '5,000 referrals fit in one batch')
+  t.equal(full.json().created, 5000, 'and are all stored')
+})
+
+t.test('a municipality key may post only its own municipality', async (t) => {
+  const { app, auth, db } = await build(t)
+  const res = await post(app, auth.municipality, [referral({ externalRef: 'mine' }), referral({ externalRef: 'theirs', municipality: '5035' })])
+  t.equal(res.statusCode, 403, 'another municipality number is 403')
+  t.match(res.json().errors, [{ index: 1, path: 'municipality', message: /5001, not 5035/ }], 'naming the item')
+  t.equal((db.prepare('SELECT count(*) AS n FROM referrals').get() as { n: number }).n, 0, 'and nothing is stored')
+  const coord = await post(app, auth.coordinator, [referral({ municipality: '5035' })])
+  t.equal(coord.statusCode, 200, 'the coordinator may post for any municipality')
+})
+
+t.test('a track must be in force on the referral date', async (t) => {
+  const { app, auth } = await build(t)
+  const res = await post(app, auth.coordinator, [
+    referral({ externalRef: 'c', track: 'corona', referredOn: '2023-01-02' }),
+    referral({ externalRef: 'u', track: 'ukraine', language: 'uk', settledOn: '2022-04-01', referredOn: '2022-06-14' }),
+    referral({ externalRef: 'c-ok', track: 'corona', settledOn: '2020-09-01', referredOn: '2020-10-01' }),
+  ])
+  t.equal(res.statusCode, 422, 'a repealed or not yet enacted track is 422')
+  t.match(res.json().errors, [
+    { index: 0, path: 'track', message: /corona track is in force from 2020-03-01 to 2022-12-31/ },
+    { index: 1, path: 'track', message: /ukraine track is in force from 2022-06-15/ },
+  ], 'each with a clear message, and the corona referral of 2020 passes')
+})
+
+t.test('another municipality\'s referral is 404, never 403', async (t) => {
+  const { app, auth } = await build(t)
+  const { ids } = (await post(app, auth.municipality, [referral()])).json()
+  const id = ids[0] as string
+  const get = await app.inject({ method: 'GET', url: `/v1/referrals/${id}`, headers: auth.otherMunicipality })
+  t.equal(get.statusCode, 404, 'reading it is 404')
+  const patch = await app.inject({ method: 'PATCH', url: `/v1/referrals/${id}`, headers: auth.otherMunicipality, payload: { advisorConsent: false } })
+  t.equal(patch.statusCode, 404, 'changing it is 404')
+  const nobody = await app.inject({ method: 'GET', url: '/v1/referrals/no-such-id', headers: auth.coordinator })
+  t.equal(nobody.statusCode, 404, 'an unknown id is 404')
+  const list = (await app.inject({ method: 'GET', url: '/v1/referrals', headers: auth.otherMunicipality })).json()
+  t.same(list.referrals, [], 'the list of another municipality does not hold it')
+  const asked = (await app.inject({ method: 'GET', url: '/v1/referrals?municipality=5001', headers: auth.otherMunicipality })).json()
+  t.same(asked.referrals, [], 'not even when asked for by number')
+})
+
+t.test('analysts read pseudonymised: no name, no DUF number, no advisor', async (t) => {
+  const { app, auth } = await build(t)
+  const { ids } = (await post(app, auth.municipality, [referral()])).json()
+  const one = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.analyst })).json()
+  t.equal(one.participant, undefined, 'no participant')
+  t.equal(one.advisor, undefined, 'no advisor')
+  t.equal(one.track, 'ordinary', 'but the planning fields are there')
+  const list = await app.inject({ method: 'GET', url: '/v1/referrals', headers: auth.analyst })
+  t.notOk(/Amina|12345678|Rådgiver|kari@/.test(list.body), 'the list carries no personal data either')
+  const coord = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.coordinator })).json()
+  t.equal(coord.participant?.dufNumber, '202412345678', 'the coordinator sees the DUF number')
+})
+
+t.test('list filters by status and municipality', async (t) => {
+  const { app, auth } = await build(t)
+  await post(app, auth.coordinator, [
+    referral({ externalRef: 'p' }),
+    referral({ externalRef: 'b', competenceMappingDone: false }),
+    referral({ externalRef: 'd', deferredUntil: '2999-01-01', deferralReason: 'not ready yet' }),
+    referral({ externalRef: 'o', municipality: '5035' }),
+  ])
+  const get = async (q: string) => ((await app.inject({ method: 'GET', url: `/v1/referrals${q}`, headers: auth.coordinator })).json().referrals as { externalRef: string }[]).map((r) => r.externalRef)
+  t.same(await get(''), ['b', 'd', 'p', 'o'], 'the coordinator sees all')
+  t.same(await get('?status=blocked'), ['b'], 'ordinary without competence mapping is blocked')
+  t.same(await get('?status=deferred'), ['d'], 'deferred until a future date is deferred')
+  t.same(await get('?status=pending&municipality=5035'), ['o'], 'filters combine')
+  const bad = await app.inject({ method: 'GET', url: '/v1/referrals?status=lost', headers: auth.coordinator })
+  t.equal(bad.statusCode, 400, 'an unknown status in the query is 400')
+  t.match(bad.json().errors, [{ path: 'status' }], 'naming the parameter')
+})
+
+t.test('PATCH changes consent, mapping, deferral (both or neither) and withdraws', async (t) => {
+  const { app, auth } = await build(t)
+  const { ids } = (await post(app, auth.municipality, [referral({ competenceMappingDone: false })])).json()
+  const url = `/v1/referrals/${ids[0]}`
+  const patch = (payload: unknown) => app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: payload as object })
+  const blocked = (await app.inject({ method: 'GET', url, headers: auth.municipality })).json()
+  t.equal(blocked.status, 'blocked', 'starts blocked without competence mapping')
+  const mapped = await patch({ competenceMappingDone: true, advisorConsent: false })
+  t.equal(mapped.statusCode, 200, 'a valid patch is 200')
+  t.match(mapped.json(), { status: 'pending', competenceMappingDone: true, advisorConsent: false }, 'and returns the changed referral')
+  const half = await patch({ deferredUntil: '2999-01-01' })
+  t.equal(half.statusCode, 422, 'a deferral without a reason is 422')
+  const deferred = await patch({ deferredUntil: '2999-01-01', deferralReason: 'no schooling yet; try after the language course' })
+  t.equal(deferred.json().status, 'deferred', 'a deferral with reason defers')
+  const undeferred = await patch({ deferredUntil: null, deferralReason: null })
+  t.equal(undeferred.json().status, 'pending', 'both null ends the deferral')
+  t.equal(undeferred.json().deferredUntil, undefined, 'and clears it')
+  const empty = await patch({})
+  t.equal(empty.statusCode, 422, 'an empty patch is 422')
+  const unknown = await patch({ track: 'ukraine' })
+  t.equal(unknown.statusCode, 422, 'an immutable field is refused')
+  const withdrawn = await patch({ withdrawn: true })
+  t.equal(withdrawn.json().status, 'withdrawn', 'withdrawal sets the status')
+  const after = await patch({ advisorConsent: true })
+  t.equal(after.statusCode, 409, 'a withdrawn referral changes no more')
+})
+
+t.test('a scheduled referral cannot be replaced by a re-post (409, nothing stored)', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'A' }), referral({ externalRef: 'B' })])).json()
+  bookSession(db, ids[1], { start: '2999-03-03T09:00:00+01:00', end: '2999-03-03T11:00:00+01:00' })
+  const read = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[1]}`, headers: auth.municipality })).json()
+  t.equal(read.status, 'scheduled', 'a booked coming session makes it scheduled')
+  t.match(read.sessions, [{ kind: 'individual', referralId: ids[1], start: '2999-03-03T09:00:00+01:00' }], 'and is listed')
+  const res = await post(app, auth.municipality, [referral({ externalRef: 'A', language: 'so' }), referral({ externalRef: 'B', language: 'so' })])
+  t.equal(res.statusCode, 409, 're-posting a scheduled referral is 409')
+  t.match(res.json().errors, [{ index: 1, message: /already scheduled/ }], 'naming that item')
+  t.equal((db.prepare('SELECT count(*) AS n FROM referrals WHERE language = ?').get('so') as { n: number }).n, 0, 'nothing was stored, not even the other item')
+  bookSession(db, ids[0], { start: '2020-03-03T09:00:00+01:00', end: '2020-03-03T11:00:00+01:00' })
+  const done = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.municipality })).json()
+  t.equal(done.status, 'completed', 'an individual session that has ended makes it completed')
+})
