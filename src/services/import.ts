@@ -18,16 +18,15 @@ const FALSE = new Set(['false', 'nei', '0', 'no'])
 
 /** Read a .json or .csv file of referrals (by extension). */
 export function readReferralFile(path: string): ReferralFile {
+  const ext = extname(path).toLowerCase()
+  if (ext !== '.json' && ext !== '.csv') throw new ImportFileError(`${path}: expected a .csv or .json file`)
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
     throw new ImportFileError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
   }
-  const ext = extname(path).toLowerCase()
-  if (ext === '.json') return parseReferralJson(text, path)
-  if (ext === '.csv') return parseReferralCsv(text, path)
-  throw new ImportFileError(`${path}: expected a .csv or .json file`)
+  return ext === '.json' ? parseReferralJson(text, path) : parseReferralCsv(text, path)
 }
 
 /** `{ "referrals": [...] }` as the API takes it, or a bare array. */
