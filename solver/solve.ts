@@ -137,11 +137,12 @@ export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
     const deadline = deadlineOf(r, policy)
     if (deadline !== null && on <= deadline) withinDeadline++
   }
-  const exact = method === 'flow' && outcome === 'optimal'
+  // Serving requests in priority order maximises the first rule's count exactly (a matroid), for
+  // the model: the model's day capacities are exact when every session has the same length, and
+  // the group meetings are fixed before. Lower levels are exact given the levels above: no bound.
+  const exact = method === 'flow' && outcome === 'optimal' && new Set(model.referrals.map((r) => r.minutes)).size <= 1
   const objective = policy.priority.map((rule, i) => {
     const value = rule === 'deadline' ? withinDeadline : rule === 'threatened-industry' ? threatened : scheduled
-    // Serving requests in priority order maximises the first rule's count exactly (a matroid);
-    // lower levels are exact given the levels above, which is no bound on their own.
     return i === 0 && exact ? { rule, value, bound: value } : { rule, value }
   })
   const stats: Stats = {
