@@ -77,17 +77,10 @@ export function explainShortage(
   const examples = ids.slice(0, NAMED).join(', ') + (ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '')
   const span = until === r.window.latest ? `between ${r.window.earliest} and ${until}` : `between ${r.window.earliest} and the deadline ${until}`
   const sessions = `${total} session${total === 1 ? '' : 's'} ${span}`
-  if (best === 'tie') {
-    return {
-      reason: 'lower-priority',
-      detail: `${sessions} went to participants ranked the same under every rule, taken in reference order, e.g. ${examples}`,
-      takenBy: ids,
-    }
-  }
-  return {
-    reason: 'lower-priority',
-    detail: `${sessions} went to ${RULE_WORDS[best]} (rule: ${best}), e.g. ${examples}`,
-    rule: best,
-    takenBy: ids,
-  }
+  const words = best === 'tie' ? 'participants ranked the same under every rule, taken in reference order' : `${RULE_WORDS[best]} (rule: ${best})`
+  const whom = ids.length === total ? words : `participants ranked above, ${ids.length} of them ${words}`
+  // Named ones only: the full list could run to thousands of ids on a large run.
+  const takenBy = ids.slice(0, NAMED)
+  const detail = `${sessions} went to ${whom}, e.g. ${examples}`
+  return best === 'tie' ? { reason: 'lower-priority', detail, takenBy } : { reason: 'lower-priority', detail, rule: best, takenBy }
 }

@@ -305,7 +305,9 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
       breach =
         r.deferredUntil !== undefined && r.deferredUntil > deadline
           ? { reason: 'deferred', detail: `deferred until ${r.deferredUntil}, after the deadline ${deadline}` }
-          : { reason: 'lead-time', detail: `the deadline ${deadline} falls before the first possible date ${m.window.earliest}` }
+          : deadline < problem.runDate
+            ? { reason: 'lead-time', detail: `the deadline ${deadline} had passed before this run (${problem.runDate}); the first possible date is ${m.window.earliest}` }
+            : { reason: 'lead-time', detail: `the deadline ${deadline} falls before the first possible date ${m.window.earliest}` }
     } else if (m) {
       breach = explainShortage(m, { referral: r, deadline, withinDeadline: true }, deadline, holdersOn, dateOfDay, policy.priority, {
         reason: 'no-capacity-before-deadline',
