@@ -1,0 +1,116 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import t, { type Test } from 'tap'
+import { referral } from '../helpers/build.ts'
+
+const ROOT = new URL('../..', import.meta.url).pathname
+const fixture = (name: string) => join(ROOT, 'fixtures/import', name)
+
+function tildeling(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import=tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, TILDELING_SECRET: '', ...env }, encoding: 'utf8' })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+function tempDir(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tildeling-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+const count = (dbPath: string) => {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM referrals').get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+t.test('keys create prints the key alone on its last line and stores only its hash', async (t) => {
+  const db = join(tempDir(t), 't.db')
+  const r = tildeling(['keys', 'create', '--role', 'municipality', '--municipality', '5001', '--db', db])
+  t.equal(r.code, 0, 'exit 0')
+  const last = r.stdout.trimEnd().split('\n').at(-1) ?? ''
+  t.match(last, /^tl_[A-Za-z0-9_-]{43}$/, 'the last line is the key alone')
+  const conn = new Database(db, { readonly: true })
+  const rows = conn.prepare('SELECT role, municipality, key_hash FROM api_keys').all() as { key_hash: string }[]
+  conn.close()
+  t.match(rows, [{ role: 'municipality', municipality: '5001' }], 'one municipality key is stored')
+  t.notOk(JSON.stringify(rows).includes(last), 'but not the key itself')
+
+  for (const [what, args] of [
+    ['a municipality key without a number', ['--role', 'municipality']],
+    ['an unknown role', ['--role', 'boss']],
+    ['a number on a coordinator key', ['--role', 'coordinator', '--municipality', '5001']],
+    ['a malformed number', ['--role', 'municipality', '--municipality', '50']],
+  ] as const) {
+    const bad = tildeling(['keys', 'create', ...args, '--db', db])
+    t.equal(bad.code, 1, `${what}: exit 1`)
+    t.equal(bad.stderr.trimEnd().split('\n').length, 1, `${what}: one line on stderr`)
+    t.notMatch(bad.stderr, /\n\s+at /, `${what}: no stack trace`)
+  }
+})
+
+t.test('import: CSV and JSON through the API\'s intake; bad input is one line and exit 1', async (t) => {
+  const db = join(tempDir(t), 't.db')
+  const csv = tildeling(['import', fixture('referrals-excel-semicolon.csv'), '--db', db], { TILDELING_SECRET: 'a-secret-for-the-cli-test' })
+  t.equal(csv.code, 0, 'the Excel CSV imports')
+  t.match(csv.stdout, /Imported 3 referrals .*: 3 created, 0 updated/, 'and says so')
+  const again = tildeling(['import', fixture('referrals-excel-semicolon.csv'), '--db', db], { TILDELING_SECRET: 'a-secret-for-the-cli-test' })
+  t.match(again.stdout, /0 created, 3 updated/, 'importing again updates (idempotent)')
+  const noSecret = tildeling(['import', fixture('referrals-excel-semicolon.csv'), '--db', db])
+  t.equal(noSecret.code, 1, 'without the secret a file with DUF numbers is refused')
+  t.match(noSecret.stderr, /line 2 participant\.dufNumber: this service stores no DUF numbers until TILDELING_SECRET is set/, 'naming the line and the reason')
+
+  const invalid = tildeling(['import', fixture('referrals-invalid.csv'), '--db', db])
+  t.equal(invalid.code, 1, 'an invalid file is exit 1')
+  t.equal(invalid.stderr.trimEnd().split('\n').length, 1, 'with one line on stderr')
+  t.match(invalid.stderr, /2 of 3 referrals are invalid; nothing was stored: line 2 settledOn/, 'naming lines and fields')
+  t.equal(count(db), 3, 'and nothing of it was stored')
+
+  const foreign = tildeling(['import', fixture('referrals.json'), '--db', db, '--municipality', '5035'])
+  t.equal(foreign.code, 1, 'rows of another municipality than --municipality are refused')
+  t.match(foreign.stderr, /item 0 municipality: your key is for municipality 5035, not 5001/, 'naming the item')
+  const json = tildeling(['import', fixture('referrals.json'), '--db', db, '--municipality', '5001'])
+  t.equal(json.code, 0, 'JSON of the right municipality imports')
+  t.equal(count(db), 5, 'and is stored')
+  const missing = tildeling(['import', 'nowhere.json', '--db', db])
+  t.match(missing, { code: 1, stderr: /cannot read nowhere\.json: ENOENT\n$/ }, 'a missing file is one line, exit 1')
+})
+
+t.test('a SIGKILL in the middle of a 5,000-item import leaves all or none', async (t) => {
+  const dir = tempDir(t)
+  const big = join(dir, 'big.json')
+  writeFileSync(big, JSON.stringify({ referrals: Array.from({ length: 5000 }, (_, i) => referral({ externalRef: `BIG-${i}`, participant: { name: `Person ${i}` } })) }))
+  // Time one uninterrupted import, then kill others at random moments from 40% to 130% of it, across
+  // parsing, validation, the write (the moment that could tear a batch) and exit.
+  const timed = join(dir, 'timed.db')
+  const started = Date.now()
+  const whole = tildeling(['import', big, '--db', timed])
+  const duration = Date.now() - started
+  t.equal(count(timed), 5000, `an uninterrupted import stores all 5,000 (took ${duration} ms)`)
+  t.equal(whole.code, 0, 'and exits 0')
+  const outcomes: number[] = []
+  for (let run = 0; run < 5; run++) {
+    const db = join(dir, `kill-${run}.db`)
+    // Open once so the schema exists and the count below never fails on an empty file.
+    tildeling(['keys', 'create', '--role', 'analyst', '--db', db])
+    const child = spawn(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'import', big, '--db', db], { cwd: ROOT, env: { ...process.env, TILDELING_SECRET: '' }, stdio: 'ignore' })
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+    const delay = Math.floor(duration * (0.4 + Math.random() * 0.9))
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    child.kill('SIGKILL')
+    await exited
+    const n = count(db)
+    outcomes.push(n)
+    t.ok(n === 0 || n === 5000, `killed after ${delay} ms: ${n} rows, all or none`)
+  }
+  t.comment(`rows after each kill: ${outcomes.join(', ')}`)
+  const db = join(dir, 'kill-0.db')
+  const resumed = tildeling(['import', big, '--db', db])
+  t.equal(resumed.code, 0, 'the database is usable after a kill: the import runs again')
+  t.equal(count(db), 5000, 'and holds all 5,000')
+})
