@@ -23,7 +23,16 @@ export class UnitFlow {
   private readonly cost: Float64Array
   private readonly enabled: Uint8Array
   private readonly adjStart: Int32Array
+  /** Forward arcs out of each node (CSR). */
   private readonly adj: Int32Array
+  /**
+   * Reverse arcs out of each node that carry residual capacity, i.e. units it could send back.
+   * Kept apart because a shared node has thousands of reverse arcs and only a few carry flow:
+   * scanning them all made every search slow.
+   */
+  private readonly back: number[][]
+  /** Position of reverse arc 2k+1 in its node's `back` list, or -1. */
+  private readonly backPos: Int32Array
   private readonly pot: Float64Array
   private readonly dead: Uint8Array
   // Search scratch, reused by every request (no allocation in the hot loop).
@@ -52,16 +61,16 @@ export class UnitFlow {
       this.cost[2 * k + 1] = -a.cost
       this.enabled[2 * k] = this.enabled[2 * k + 1] = a.enabled ? 1 : 0
       degree[a.from + 1]!++
-      degree[a.to + 1]!++
     })
     for (let v = 0; v < nodes; v++) degree[v + 1]! += degree[v]!
     this.adjStart = degree
-    this.adj = new Int32Array(m)
+    this.adj = new Int32Array(arcs.length)
     const fill = degree.slice(0, nodes)
     arcs.forEach((a, k) => {
       this.adj[fill[a.from]!++] = 2 * k
-      this.adj[fill[a.to]!++] = 2 * k + 1
     })
+    this.back = Array.from({ length: nodes }, () => [])
+    this.backPos = new Int32Array(arcs.length).fill(-1)
     this.pot = new Float64Array(nodes)
     this.dead = new Uint8Array(nodes)
     this.dist = new Float64Array(nodes).fill(Infinity)
@@ -70,6 +79,23 @@ export class UnitFlow {
     this.touched = new Int32Array(nodes)
     this.heapKey = new Float64Array(m + nodes + 1)
     this.heapNode = new Int32Array(m + nodes + 1)
+  }
+
+  private addBack(r: number): void {
+    const list = this.back[this.to[r ^ 1]!]!
+    this.backPos[r >> 1] = list.length
+    list.push(r)
+  }
+
+  private dropBack(r: number): void {
+    const list = this.back[this.to[r ^ 1]!]!
+    const i = this.backPos[r >> 1]!
+    const last = list.pop()!
+    if (last !== r) {
+      list[i] = last
+      this.backPos[last >> 1] = i
+    }
+    this.backPos[r >> 1] = -1
   }
 
   /** Enable a forward arc (and its reverse), e.g. a referral's days after its deadline. */
@@ -149,8 +175,11 @@ export class UnitFlow {
         break
       }
       const pu = pot[u]!
-      for (let j = adjStart[u]!; j < adjStart[u + 1]!; j++) {
-        const a = adj[j]!
+      // Forward arcs (CSR) first, then the reverse arcs that carry flow back.
+      const back = this.back[u]!
+      const forward = adjStart[u + 1]! - adjStart[u]!
+      for (let j = 0, n = forward + back.length; j < n; j++) {
+        const a = j < forward ? adj[adjStart[u]! + j]! : back[j - forward]!
         if (cap[a]! <= 0 || !enabled[a]) continue
         const v = to[a]!
         if (dead[v] || done[v]) continue
@@ -181,6 +210,9 @@ export class UnitFlow {
         const a = parent[v]!
         cap[a]!--
         cap[a ^ 1]!++
+        const r = a | 1 // the reverse arc of the pair, out of the forward arc's head
+        if (a === r && cap[a] === 0) this.dropBack(r)
+        if (a !== r && cap[r] === 1) this.addBack(r)
         v = to[a ^ 1]!
       }
     }
