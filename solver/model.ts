@@ -2,13 +2,15 @@
 // assigned afterwards), each counsellor-day's capacity in sessions, interpreter capacity per
 // language per day, and the requests in priority order. flow.ts and greedy.ts both solve it.
 //
-// For benchmarks (e.g. HiGHS): `buildModel(problem)` returns exactly the model solve() optimises.
-// Variables x[r][d] ∈ {0,1} for each referral r and each day d of its candidates (cost: the
-// candidate's cost; aggregate the non-own days of a date into one variable per date and a
-// per-date capacity row if the model gets too big); constraints Σ_d x[r][d] ≤ 1; Σ x on a counsellor-day ≤ days[d].capacity; Σ x of `interpreterLanguage`
-// referrals on one date ≤ interpreterLeft[language|date]. Levels in policy order: maximise the
-// served requests of each level (see `requests`: a within-deadline request only counts with
-// candidates not `late`), then minimise Σ cost·x.
+// For benchmarks (e.g. HiGHS): `buildModel(problem)` returns the model solve() optimises, after
+// the group meetings are placed. Variables x[r][d] ∈ {0,1} for each referral r and each day d in
+// its candidates (objective cost: the candidate's cost). Rows: Σ_d x[r][d] ≤ 1 per referral;
+// Σ_r x[r][d] ≤ days[d].capacity per counsellor-day; for each `language|date` in interpreterLeft,
+// Σ x[r][d] over referrals with that limitedLanguage and days on that date ≤ its value. solve()
+// serves `requests` lexicographically in order (a within-deadline request counts only on candidates
+// not `late`); with the deadline rule first, compare: max #within-deadline, then #scheduled, then
+// min Σ cost. solve() then fills time the model leaves uncounted (mixed session lengths), so its
+// stats may exceed the model's optimum there; with one session length they count the same.
 
 import { addDays, fromOsloDateTime } from './calendar.ts'
 import type { BookDay, DayBook } from './daybook.ts'
