@@ -1,5 +1,6 @@
 // Ukraine track: the group meetings this run must plan before the members' individual sessions.
-// Members of one language are grouped in priority order, up to maxParticipants; each group goes on
+// Members of one language are grouped by the first date they can meet, then in priority order, up
+// to maxParticipants; each group goes on
 // the earliest counsellor-day with a free block and an interpreter, the main municipality's own
 // counsellor preferred on that day. The meeting's time is reserved before anything else is placed.
 
@@ -40,8 +41,13 @@ export function planGroups(
   owns: (counsellorId: string, municipality: string) => boolean,
 ): GroupPlan {
   const { minutes, maxParticipants, daysBeforeIndividual: gap } = policy.groupMeeting
+  const leadDate = addDays(runDate, policy.leadDays.ukraine)
+  const earliestOf = (r: Referral): IsoDate => (r.deferredUntil !== undefined && r.deferredUntil > leadDate ? r.deferredUntil : leadDate)
   const byLanguage = new Map<string, GroupCandidate[]>()
   for (const c of candidates) byLanguage.set(c.referral.language, [...(byLanguage.get(c.referral.language) ?? []), c])
+  // Members who can meet on the same date go together, so one member's deferral does not hold
+  // back the rest; on the same date, priority order (stable sort) decides who fills a group first.
+  for (const list of byLanguage.values()) list.sort((a, b) => (earliestOf(a.referral) < earliestOf(b.referral) ? -1 : earliestOf(a.referral) > earliestOf(b.referral) ? 1 : 0))
 
   const groups: PlannedGroup[] = []
   const awaiting = new Map<string, string>()
@@ -50,8 +56,8 @@ export function planGroups(
     for (let i = 0; i < list.length; i += maxParticipants) {
       const chunk = list.slice(i, i + maxParticipants)
       // The meeting always has an interpreter, and no member may be deferred past it.
-      let earliest = addDays(runDate, policy.leadDays.ukraine)
-      for (const c of chunk) if (c.referral.deferredUntil !== undefined && c.referral.deferredUntil > earliest) earliest = c.referral.deferredUntil
+      let earliest = leadDate
+      for (const c of chunk) if (earliestOf(c.referral) > earliest) earliest = earliestOf(c.referral)
       const municipality = mostCommon(chunk.map((c) => c.referral.municipality))
       const found = findDay(book, earliest, lastGroupDay, minutes, language, (id) => owns(id, municipality))
       if (found === null) {

@@ -54,3 +54,15 @@ t.test('a pinned group meeting is kept and its members follow it', async (t) => 
   t.equal(groupsOf(out).length, 1, 'no new group meeting')
   t.equal(out.sessions.find((s) => s.kind === 'individual')?.start.slice(0, 10), '2025-03-20', 'the individual session 2 days after the pinned meeting')
 })
+
+t.test("one member's deferral does not hold back the others' group meeting", async (t) => {
+  const p = problem({
+    horizonWeeks: 5,
+    referrals: [ukrainian('U1', { deferredUntil: '2025-03-26', deferralReason: 'not ready', referredOn: '2024-11-01' }), ukrainian('U2'), ukrainian('U3')],
+    policy: { groupMeeting: { minutes: 180, maxParticipants: 2, daysBeforeIndividual: 2 } },
+  })
+  const out = solve(p)
+  t.same(validateProposal(p, out), [], 'valid')
+  const groups = groupsOf(out).map((g) => [g.start.slice(0, 10), [...g.referralIds].sort()])
+  t.same(groups, [['2025-03-17', ['U2', 'U3']], ['2025-03-26', ['U1']]], 'U2 and U3 meet after the lead time; U1 when its deferral ends')
+})
