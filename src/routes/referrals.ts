@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { callerOf, requireRole } from '../auth/index.ts'
 import { MunicipalityNumberSchema } from '../schemas/common.ts'
+import { problemResponses } from '../schemas/problem.ts'
 import { ReferralBatchSchema, ReferralPatchSchema, ReferralSchema, ReferralStatusSchema } from '../schemas/referral.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral } from '../services/referrals.ts'
 
@@ -23,7 +24,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Every item is validated as a Referral; any invalid item gives 422 listing every invalid item by index and path, and nothing is stored. A municipality key posting another municipality\'s number gets 403 naming those items. Re-posting a referral that already has a booked session gives 409 naming it.',
         body: ReferralBatchSchema,
-        response: { 200: IntakeResultSchema },
+        response: { 200: IntakeResultSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       },
     },
     async (request) => intakeReferrals(referrals, callerOf(request), request.body.referrals),
@@ -33,14 +34,14 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/referrals',
     {
       onRequest: requireRole('coordinator', 'municipality', 'analyst'),
-      schema: { tags: ['referrals'], summary: 'List referrals (a municipality key sees only its own)', querystring: ListQuery, response: { 200: z.object({ referrals: z.array(ReferralSchema) }) } },
+      schema: { tags: ['referrals'], summary: 'List referrals (a municipality key sees only its own)', querystring: ListQuery, response: { 200: z.object({ referrals: z.array(ReferralSchema) }), ...problemResponses(400, 401, 403) } },
     },
     async (request) => ({ referrals: listReferrals(referrals, callerOf(request), request.query) }),
   )
 
   app.get(
     '/v1/referrals/:id',
-    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { tags: ['referrals'], summary: 'One referral', params: Params, response: { 200: ReferralSchema } } },
+    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { tags: ['referrals'], summary: 'One referral', params: Params, response: { 200: ReferralSchema, ...problemResponses(401, 403, 404) } } },
     async (request) => getReferral(referrals, callerOf(request), request.params.id),
   )
 
@@ -48,7 +49,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/referrals/:id',
     {
       onRequest: requireRole('coordinator', 'municipality'),
-      schema: { tags: ['referrals'], summary: 'Change consent, mapping, group meeting, deferral or withdraw', params: Params, body: ReferralPatchSchema, response: { 200: ReferralSchema } },
+      schema: { tags: ['referrals'], summary: 'Change consent, mapping, group meeting, deferral or withdraw', params: Params, body: ReferralPatchSchema, response: { 200: ReferralSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) } },
     },
     async (request) => patchReferral(referrals, callerOf(request), request.params.id, request.body),
   )

@@ -18,3 +18,11 @@ export const ProblemSchema = z.object({
   errors: z.array(ProblemItemSchema).optional(),
 })
 export type Problem = z.infer<typeof ProblemSchema>
+
+/**
+ * The error responses of a route, for its `response` schema: the OpenAPI page then documents them,
+ * and the serializer checks the error handler's bodies too.
+ */
+export function problemResponses<const S extends readonly number[]>(...statuses: S): Record<S[number], typeof ProblemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema.describe('RFC 9457 problem details (application/problem+json)')])) as Record<S[number], typeof ProblemSchema>
+}
