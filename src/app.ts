@@ -75,10 +75,12 @@ export async function buildApp(opts: BuildOptions) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
-  // Everything under /v1 needs a key; /health and /docs are open.
+  // Everything under /v1 needs a key; /health and /docs are open. The matched route decides (so
+  // no spelling of a URL reaches a /v1 route without a key); unmatched URLs are checked by prefix.
   const auth = authenticate(app.store.keys)
+  const underV1 = (path: string) => path === '/v1' || path.startsWith('/v1/') || path.startsWith('/v1?')
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/v1' || request.url.startsWith('/v1/') || request.url.startsWith('/v1?')) await auth(request)
+    if (underV1(request.routeOptions.url ?? '') || underV1(request.url)) await auth(request)
   })
 
   app.setErrorHandler(problemHandler)

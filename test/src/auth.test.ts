@@ -42,3 +42,11 @@ t.test('keys are stored as hashes only', async (t) => {
   t.throws(() => app.store.keys.create('municipality'), /needs a municipality number/, 'a municipality key without a number is refused')
   t.throws(() => app.store.keys.create('analyst', '5001'), /only a municipality key/, 'a municipality number on another role is refused')
 })
+
+t.test('no spelling of a /v1 URL gets past authentication', async (t) => {
+  const { app } = await build(t)
+  for (const url of ['/v1/referrals/', '/%761/referrals', '/v1/%72eferrals', '/v1/referrals?status=pending']) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 401, `${url} without a key is 401`)
+  }
+})
