@@ -1,4 +1,5 @@
 import t from 'tap'
+import { z } from 'zod'
 import { build, referral } from '../helpers/build.ts'
 
 t.test('GET /health is open and reads the database', async (t) => {
@@ -56,4 +57,20 @@ t.test('request bodies: malformed JSON 400, wrong content type 415, too large 41
   const big = await app.inject({ method: 'POST', url: '/v1/referrals', headers: { ...auth.coordinator, 'content-type': 'application/json' }, payload: huge })
   t.equal(big.statusCode, 413, 'a body over 10 MB is 413')
   t.match(big.json().detail, /10 MB/, 'naming the limit')
+})
+
+t.test('5xx never leaks a message; a response that fails its schema is a 500 too', async (t) => {
+  const { app } = await build(t)
+  app.get('/boom', async () => {
+    throw new Error('SQLITE said something about row 42 of Amina')
+  })
+  app.get('/bad-shape', { schema: { response: { 200: z.object({ n: z.number() }) } } }, async () => ({ n: 'not a number' }) as unknown as { n: number })
+  const boom = await app.inject({ method: 'GET', url: '/boom' })
+  t.equal(boom.statusCode, 500, 'an unexpected error is 500')
+  t.match(boom.headers['content-type'], /application\/problem\+json/, 'as problem+json')
+  t.notMatch(boom.body, /SQLITE|Amina|42/, 'without the error message')
+  t.match(boom.json().detail, /request id/, 'pointing to the log by request id instead')
+  const bad = await app.inject({ method: 'GET', url: '/bad-shape' })
+  t.equal(bad.statusCode, 500, 'a response that fails its schema is 500, not sent')
+  t.notMatch(bad.body, /not a number/, 'and its content does not leak')
 })
