@@ -23,7 +23,7 @@ export function keysOf(rules: readonly PriorityRule[], x: Ranked): number[] {
 const NAMED = 3
 
 /**
- * Capacity a referral could have used (its candidate days up to `until`) went to others. If some
+ * Capacity a referral could have used (`holders`: those on its candidate days up to `until`) went to others. If some
  * of them rank above it, that is `lower-priority`, naming them and the rule that put them first;
  * if none do, there simply was no room: `none` gives the reason and words for that case.
  */
@@ -31,34 +31,29 @@ export function explainShortage(
   r: ModelReferral,
   loser: Ranked,
   until: IsoDate,
-  holdersOn: (day: number) => readonly Holder[],
-  dateOfDay: (day: number) => IsoDate,
+  holders: readonly Holder[],
   rules: readonly PriorityRule[],
   none: { readonly reason: Reason; readonly detail: string },
 ): Why {
   const loserKeys = keysOf(rules, loser)
   const byRule = new Map<PriorityRule | 'tie', string[]>()
-  // A holder sits on one day, and a day is in one candidate of a referral: nobody is seen twice.
-  for (const c of r.candidates) for (const day of c.days) {
-    if (dateOfDay(day) > until) continue
-    for (const h of holdersOn(day)) {
-      // The first rule that tells them apart decides; only those ranked above took it from this
-      // one (anyone else was placed where it could not go).
-      let key: PriorityRule | 'tie' | null = h.id < loser.referral.id ? 'tie' : null
-      for (let i = 0; i < rules.length; i++) {
-        const w = h.keys[i]!
-        const l = loserKeys[i]!
-        if (w < l) key = rules[i]!
-        if (w !== l) {
-          if (w > l) key = null
-          break
-        }
+  for (const h of holders) {
+    // The first rule that tells them apart decides; only those ranked above took it from this
+    // one (anyone else was placed where it could not go).
+    let key: PriorityRule | 'tie' | null = h.id < loser.referral.id ? 'tie' : null
+    for (let i = 0; i < rules.length; i++) {
+      const w = h.keys[i]!
+      const l = loserKeys[i]!
+      if (w < l) key = rules[i]!
+      if (w !== l) {
+        if (w > l) key = null
+        break
       }
-      if (key === null) continue
-      const list = byRule.get(key)
-      if (list) list.push(h.id)
-      else byRule.set(key, [h.id])
     }
+    if (key === null) continue
+    const list = byRule.get(key)
+    if (list) list.push(h.id)
+    else byRule.set(key, [h.id])
   }
   if (byRule.size === 0) return none
   // The rule that decided for most of them; on a tie the one first in the policy.

@@ -270,8 +270,19 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     if (list) list.push(holder)
     else holders.set(p.day.index, [holder])
   }
-  const holdersOn = (day: number): readonly Holder[] => holders.get(day) ?? []
-  const dateOfDay = (day: number): IsoDate => book.days[day]!.date
+  // Who sits on a referral's candidate days up to a date. Referrals of one municipality with the
+  // same window share these days, so the list is built once per municipality, start and end.
+  const within = new Map<string, Holder[]>()
+  const holdersWithin = (m: ModelReferral, until: IsoDate): readonly Holder[] => {
+    const key = `${m.referral.municipality}|${m.window.earliest}|${until}`
+    let list = within.get(key)
+    if (!list) {
+      list = []
+      for (const c of m.candidates) for (const d of c.days) if (book.days[d]!.date <= until) list.push(...(holders.get(d) ?? []))
+      within.set(key, list)
+    }
+    return list
+  }
   const modelOf = new Map(model.referrals.map((r) => [r.referral.id, r]))
   const placedOf = new Map<string, Placed>()
   for (const [ref, p] of placed) placedOf.set(model.referrals[ref]!.referral.id, p)
@@ -289,7 +300,7 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
       if (blocked) why = blocked
       else if (m) {
         const hours = `a free ${m.minutes}-minute slot`
-        why = explainShortage(m, { referral: r, deadline: m.deadline, withinDeadline: false }, m.window.latest, holdersOn, dateOfDay, policy.priority, {
+        why = explainShortage(m, { referral: r, deadline: m.deadline, withinDeadline: false }, m.window.latest, holdersWithin(m, m.window.latest), policy.priority, {
           reason: 'no-capacity-in-horizon',
           detail: `no counsellor has ${hours} between ${m.window.earliest} and ${m.window.latest} (absences, holidays and sessions already booked)`,
         })
@@ -309,7 +320,7 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
             ? { reason: 'lead-time', detail: `the deadline ${deadline} had passed before this run (${problem.runDate}); the first possible date is ${m.window.earliest}` }
             : { reason: 'lead-time', detail: `the deadline ${deadline} falls before the first possible date ${m.window.earliest}` }
     } else if (m) {
-      breach = explainShortage(m, { referral: r, deadline, withinDeadline: true }, deadline, holdersOn, dateOfDay, policy.priority, {
+      breach = explainShortage(m, { referral: r, deadline, withinDeadline: true }, deadline, holdersWithin(m, deadline), policy.priority, {
         reason: 'no-capacity-before-deadline',
         detail: `no counsellor has a free ${m.minutes}-minute slot between ${m.window.earliest} and the deadline ${deadline} (absences, holidays and sessions already booked)`,
       })
