@@ -235,7 +235,10 @@ function planFollowups(problem: Problem, prep: Prepared, placed: ReadonlyMap<num
   for (const f of firsts) {
     const r = f.referral
     if (r.meetings !== 2 || prep.pinnedFollowup.has(r.id)) continue
-    const earliest = addDays(f.date, policy.secondMeetingGapDays)
+    // A first session from an earlier run may be long past: the follow-up still needs the lead time.
+    const gapDate = addDays(f.date, policy.secondMeetingGapDays)
+    const leadDate = addDays(problem.runDate, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
+    const earliest = gapDate > leadDate ? gapDate : leadDate
     let latest = prep.horizonEnd
     if (r.programmeEndsOn !== undefined && addDays(r.programmeEndsOn, -1) < latest) latest = addDays(r.programmeEndsOn, -1)
     const language = interpreterLanguage(r)

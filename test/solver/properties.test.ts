@@ -142,3 +142,17 @@ t.test('a second run that pins the first run\'s first two weeks keeps them and s
     RUNS,
   )
 })
+
+t.test('a week later, over the first week committed, the next run stays valid', async (t) => {
+  fc.assert(
+    fc.property(problemArb, (p) => {
+      const first = solve(p)
+      const nextRun = addDays(p.runDate, 7)
+      const pinned = first.sessions.filter((s) => s.start < addDays(p.runDate, 21))
+      const later: Problem = { ...p, runDate: nextRun, pinned }
+      const second = solve(later)
+      t.same(validateProposal(later, second), [], 'valid a week later, follow-ups of past sessions included')
+    }),
+    RUNS,
+  )
+})

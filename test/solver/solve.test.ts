@@ -143,6 +143,21 @@ t.test('rule 6: a second meeting at least 28 days later, with the same counsello
   t.notOk(individualOf(short, 'TWO', 'followup'), 'and no follow-up session')
 })
 
+t.test('rule 6: the follow-up of a first session from an earlier run still waits for the lead time', async (t) => {
+  const first: Session = {
+    referralId: 'TWO',
+    counsellorId: 'C1',
+    kind: 'individual',
+    start: '2025-01-06T08:00:00+01:00',
+    end: '2025-01-06T10:00:00+01:00',
+    interpreterOrderBy: '2025-01-04T08:00:00+01:00',
+  }
+  const p = problem({ referrals: [referral('TWO', { meetings: 2, interpreter: true })], pinned: [first] })
+  const out = run(p)
+  t.equal(dayOf(individualOf(out, 'TWO', 'followup')), '2025-03-10', 'not before run date + 7 days, though 28 days have long passed')
+  t.equal(out.unassigned.length, 0, 'the referral counts as scheduled by its pinned session')
+})
+
 t.test('rule 7: pinned sessions are kept as they are and their time is taken', async (t) => {
   const pinned: Session = {
     referralId: 'OLD',
