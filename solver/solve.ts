@@ -52,19 +52,17 @@ export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
 
   // ---- 2. first sessions to counsellor-days ----
   const usage = emptyUsage(model)
-  let method: Method = opts.method
-  let outcome: Outcome = 'optimal'
-  if (opts.method === 'flow') {
-    const run = flowAssign(model, usage, started + opts.timeLimitMs)
-    if (!run.completed) {
-      greedyAssign(model, usage, run.handled)
-      outcome = 'timedout'
-    }
-  } else {
-    method = 'greedy'
+  const method: Method = opts.method
+  let outcome: Outcome
+  if (method === 'greedy') {
+    greedyAssign(model, usage)
     outcome = 'feasible'
+  } else {
+    const run = flowAssign(model, usage, started + opts.timeLimitMs)
+    // Past the time limit greedy serves the requests the flow did not reach, around what it placed.
+    if (!run.completed) greedyAssign(model, usage, run.handled)
+    outcome = run.completed ? 'optimal' : 'timedout'
   }
-  if (opts.method === 'greedy') greedyAssign(model, usage)
 
   // ---- 3. times of day, then fill what shorter sessions left over ----
   const placed = new Map<number, Placed>()
