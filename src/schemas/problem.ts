@@ -20,9 +20,10 @@ export const ProblemSchema = z.object({
 export type Problem = z.infer<typeof ProblemSchema>
 
 /**
- * The error responses of a route, for its `response` schema: the OpenAPI page then documents them,
- * and the serializer checks the error handler's bodies too.
+ * The error responses of a route, for its `response` schema: the OpenAPI page then documents them
+ * under their media type, and the serializer checks the error handler's bodies too.
  */
-export function problemResponses<const S extends readonly number[]>(...statuses: S): Record<S[number], typeof ProblemSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, ProblemSchema.describe('RFC 9457 problem details (application/problem+json)')])) as Record<S[number], typeof ProblemSchema>
+export function problemResponses<const S extends readonly number[]>(...statuses: S) {
+  const response = { description: 'RFC 9457 problem details', content: { 'application/problem+json': { schema: ProblemSchema } } }
+  return Object.fromEntries(statuses.map((s) => [s, response])) as Record<S[number], typeof response>
 }
