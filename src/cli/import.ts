@@ -15,7 +15,7 @@ const SHOWN = 5
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import referrals from a .csv (Excel export, ; or , separated) or .json file: all or nothing, as the API')
+    .description('import referrals from a .csv (Excel export: ; or , separated, header of field names, participant.name and advisor.email for nested ones, booleans ja/nei) or .json file; all or nothing, as the API')
     .argument('<file>', 'referrals.csv or referrals.json')
     .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
     .option('--municipality <number>', 'import as this municipality: refuse rows of any other', parseMunicipality)
