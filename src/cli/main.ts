@@ -3,6 +3,7 @@ import { ConfigError } from '../config.ts'
 import { CliError } from './errors.ts'
 import { registerImport } from './import.ts'
 import { registerKeys } from './keys.ts'
+import { registerReplay } from './replay.ts'
 import { registerServe } from './serve.ts'
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 registerServe(program)
 registerKeys(program)
 registerImport(program)
+registerReplay(program)
 // ---- end of commands ----
 
 try {

@@ -1,0 +1,108 @@
+// What an analyst reads: one table with a column per policy, metrics.json, weekly.csv and SVG
+// charts drawn by vega-lite (rendered headless in Node, no canvas needed for SVG).
+
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import * as vega from 'vega'
+import * as vl from 'vega-lite'
+import type { ReplayMetrics, WeekMetrics } from './metrics.ts'
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)} %`)
+const num = (x: number | null) => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.toFixed(1))
+
+/** The side-by-side table: a row per figure, a column per policy. */
+export function comparisonTable(runs: readonly ReplayMetrics[]): string {
+  const classes = [...new Set(runs.flatMap((m) => Object.keys(m.waitingDays)))]
+  const reasons = [...new Set(runs.flatMap((m) => Object.keys(m.accounts.pendingByReason)))].sort()
+  const rows: [string, ...string[]][] = [
+    ['policy', ...runs.map((m) => `${m.policy} (${m.method})`)],
+    ['referrals in period', ...runs.map((m) => String(m.accounts.referrals))],
+    ['  first session held', ...runs.map((m) => String(m.accounts.held))],
+    ['  booked after period', ...runs.map((m) => String(m.accounts.booked))],
+    ['  pending at end', ...runs.map((m) => String(m.accounts.pending))],
+    ...reasons.map((r): [string, ...string[]] => [`    ${r}`, ...runs.map((m) => String(m.accounts.pendingByReason[r] ?? 0))]),
+    ['  withdrawn', ...runs.map((m) => String(m.accounts.withdrawn))],
+    ['ordinary within deadline', ...runs.map((m) => `${m.ordinary.withinDeadline}/${m.ordinary.decided} ${pct(m.ordinary.share)}`)],
+    ['settlement→first, median d', ...runs.map((m) => num(m.daysToFirstSession.median))],
+    ['settlement→first, p90 d', ...runs.map((m) => num(m.daysToFirstSession.p90))],
+    ...classes.map((c): [string, ...string[]] => [
+      `wait ${c} med/p90 (pend)`,
+      ...runs.map((m) => {
+        const w = m.waitingDays[c]
+        return w ? `${num(w.median)}/${num(w.p90)} (${w.pending})` : '-'
+      }),
+    ]),
+    ['sessions held', ...runs.map((m) => String(m.sessionsHeld))],
+    ['counsellor utilisation', ...runs.map((m) => pct(m.utilisation))],
+    ['peak backlog', ...runs.map((m) => String(Math.max(0, ...m.weeks.map((w) => w.backlog))))],
+    ['cancellations (late)', ...runs.map((m) => `${m.cancellations} (${m.lateCancellations})`)],
+    ['no-shows', ...runs.map((m) => String(m.noShows))],
+    ['interpreter orders', ...runs.map((m) => Object.entries(m.interpreterOrders).map(([l, n]) => `${l} ${n}`).join(', ') || '-')],
+  ]
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n') + '\n'
+}
+
+const WEEK_COLUMNS = [
+  'week', 'newReferrals', 'known', 'backlog', 'sessionsHeld', 'firstSessionsHeld', 'groupMeetingsHeld', 'hoursHeld',
+  'availableHours', 'utilisation', 'cancellations', 'lateCancellations', 'noShows', 'interpreterOrders', 'withinDeadlineShareToDate',
+] as const satisfies readonly (keyof WeekMetrics)[]
+
+/** One row per policy and week; numbers only, so a spreadsheet reads it as it is. */
+export function weeklyCsv(runs: readonly ReplayMetrics[]): string {
+  const lines = [['policy', ...WEEK_COLUMNS].join(',')]
+  for (const m of runs) {
+    for (const w of m.weeks) {
+      lines.push([m.policy, ...WEEK_COLUMNS.map((c) => {
+        const v = w[c]
+        return v === null ? '' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : String(v)
+      })].join(','))
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+/** A line per policy over the weeks, as SVG. */
+export async function lineChart(runs: readonly ReplayMetrics[], field: 'backlog' | 'withinDeadlineShareToDate', title: string): Promise<string> {
+  const values = runs.flatMap((m) => m.weeks.map((w) => ({ policy: m.policy, week: w.week, value: w[field] })))
+  const spec: vl.TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    width: 640,
+    height: 280,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'week', type: 'temporal', title: 'week (Monday)' },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: field === 'backlog' ? 'referrals waiting for a first session' : 'share of ordinary referrals seen within deadline',
+        ...(field === 'withinDeadlineShareToDate' && { axis: { format: '%' }, scale: { domain: [0, 1] } }),
+      },
+      color: { field: 'policy', type: 'nominal' },
+    },
+  }
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
+
+/** Writes metrics.json, weekly.csv, backlog.svg and within-deadline.svg; returns the paths. */
+export async function writeReport(dir: string, scenarioName: string, runs: readonly ReplayMetrics[]): Promise<string[]> {
+  mkdirSync(dir, { recursive: true })
+  const files: [string, string][] = [
+    ['metrics.json', JSON.stringify({ scenario: scenarioName, policies: runs }, null, 2) + '\n'],
+    ['weekly.csv', weeklyCsv(runs)],
+    ['backlog.svg', await lineChart(runs, 'backlog', `${scenarioName}: backlog per week`)],
+    ['within-deadline.svg', await lineChart(runs, 'withinDeadlineShareToDate', `${scenarioName}: ordinary referrals seen within deadline (to date)`)],
+  ]
+  return files.map(([name, text]) => {
+    const path = join(dir, name)
+    writeFileSync(path, text)
+    return path
+  })
+}
