@@ -12,9 +12,12 @@ import {
 } from 'fastify-type-provider-zod'
 import { authenticate } from './auth/index.ts'
 import { Conflict, Forbidden, Validation, type ProblemItem } from './errors.ts'
+import allocationRoutes from './routes/allocations.ts'
 import counsellorRoutes from './routes/counsellors.ts'
 import healthRoutes from './routes/health.ts'
+import policyRoutes from './routes/policy.ts'
 import referralRoutes from './routes/referrals.ts'
+import sessionRoutes from './routes/sessions.ts'
 import type { Problem } from './schemas/problem.ts'
 import { createCounsellorRepository, type CounsellorRepository } from './store/counsellor-repository.ts'
 import { createDufCipher } from './store/crypto.ts'
@@ -108,6 +111,9 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(healthRoutes)
   await app.register(referralRoutes)
   await app.register(counsellorRoutes)
+  await app.register(allocationRoutes)
+  await app.register(sessionRoutes)
+  await app.register(policyRoutes)
   // ---- end of route plugins ----
 
   return app

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { requireRole } from '../auth/index.ts'
+import { CommittedProposalSchema, ProposeBodySchema, StoredProposalSchema } from '../schemas/allocation.ts'
+import { problemResponses } from '../schemas/problem.ts'
+import { allocationDeps, commitAllocation, getAllocation, propose } from '../services/allocation.ts'
+
+const Params = z.object({ id: z.string().uuid() })
+
+/** The weekly allocation: propose, read, commit. Coordinators only. */
+const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const deps = allocationDeps(app.db, app.store)
+
+  app.post(
+    '/v1/allocations',
+    {
+      onRequest: requireRole('coordinator'),
+      schema: { tags: ['allocations'], summary: 'Propose an allocation on the current state (nothing is booked until commit)', body: ProposeBodySchema, response: { 201: StoredProposalSchema, ...problemResponses(401, 403, 415, 422) } },
+    },
+    async (request, reply) => reply.code(201).send(propose(deps, request.body)),
+  )
+
+  app.get(
+    '/v1/allocations/:id',
+    { onRequest: requireRole('coordinator'), schema: { tags: ['allocations'], summary: 'One proposal', params: Params, response: { 200: StoredProposalSchema, ...problemResponses(400, 401, 403, 404) } } },
+    async (request) => getAllocation(deps, request.params.id),
+  )
+
+  app.post(
+    '/v1/allocations/:id/commit',
+    {
+      onRequest: requireRole('coordinator'),
+      schema: {
+        tags: ['allocations'],
+        summary: 'Book the proposal atomically; 409 if referrals, counsellors, sessions or the policy changed since it was made',
+        params: Params,
+        response: { 200: CommittedProposalSchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => commitAllocation(deps, request.params.id),
+  )
+}
+export default allocationRoutes

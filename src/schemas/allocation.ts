@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import { ClockTimeSchema, IsoDateSchema, IsoDateTimeSchema, MunicipalityNumberSchema, PriorityRuleSchema } from './common.ts'
+import { CounsellorIdSchema } from './counsellor.ts'
+import { PolicyInputSchema } from './policy.ts'
+import { ProposalSchema, SessionSchema } from './session.ts'
+
+/** POST /v1/allocations. */
+export const ProposeBodySchema = z.strictObject({
+  runDate: IsoDateSchema.optional(),
+  horizonWeeks: z.number().int().min(1).max(26).optional(),
+})
+
+/** A stored proposal always has its id. */
+export const StoredProposalSchema = ProposalSchema.extend({ id: z.string() })
+export const CommittedProposalSchema = StoredProposalSchema.extend({ booked: z.number().int().describe('sessions booked by this commit') })
+
+export const SessionQuerySchema = z.strictObject({
+  from: z.union([IsoDateSchema, IsoDateTimeSchema]).optional(),
+  to: z.union([IsoDateSchema, IsoDateTimeSchema]).optional(),
+  counsellorId: CounsellorIdSchema.optional(),
+  municipality: MunicipalityNumberSchema.optional(),
+})
+
+export const StoredSessionListSchema = z.object({ sessions: z.array(SessionSchema) })
+
+export const CancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) })
+export const CancelResultSchema = z.object({ lateCancellation: z.boolean() })
+
+const InterpreterCapacitySchema = z.record(z.string().min(2).max(8), z.number().int().min(0)).describe('interpreted sessions per language per day')
+
+/** PUT /v1/policy: the centre's settings; omitted fields take the defaults in force. */
+export const PolicyBodySchema = PolicyInputSchema.extend({ interpreterCapacity: InterpreterCapacitySchema.optional() })
+
+const perTrack = z.object({ ordinary: z.number(), ukraine: z.number(), corona: z.number() })
+/** GET /v1/policy: the effective policy for a run today, and the interpreter capacity if limited. */
+export const EffectivePolicySchema = z.object({
+  deadlineMonths: z.number(),
+  leadDays: perTrack,
+  noticeDays: z.number(),
+  sessionMinutes: perTrack,
+  groupMeeting: z.object({ minutes: z.number(), maxParticipants: z.number(), daysBeforeIndividual: z.number() }),
+  secondMeetingGapDays: z.number(),
+  lateCancellationHours: z.number(),
+  noteDueDays: z.number(),
+  interpreterNoticeDays: z.number(),
+  priority: z.array(PriorityRuleSchema),
+  workingDay: z.object({ start: ClockTimeSchema, end: ClockTimeSchema }),
+  interpreterCapacity: InterpreterCapacitySchema.optional(),
+})
+
+export type StoredProposal = z.infer<typeof StoredProposalSchema>
+export type EffectivePolicy = z.infer<typeof EffectivePolicySchema>

@@ -1,0 +1,132 @@
+import { resolvePolicy } from '../../solver/policy.ts'
+import { solve } from '../../solver/solve.ts'
+import type { Method, Problem, Session } from '../../solver/types.ts'
+import { todayInOslo } from '../clock.ts'
+import { Conflict, NotFound } from '../errors.ts'
+import type { StoredProposal } from '../schemas/allocation.ts'
+import { createAllocationRepository, type AllocationRepository, type StoredAllocation } from '../store/allocation-repository.ts'
+import { createCounsellorRepository, type CounsellorRepository } from '../store/counsellor-repository.ts'
+import type { Db } from '../store/db.ts'
+import { createReferralRepository, type ReferralRepository } from '../store/referral-repository.ts'
+import { createSessionRepository, toWireSession, type SessionRepository } from '../store/session-repository.ts'
+import { createSettingsRepository, type SettingsRepository } from '../store/settings-repository.ts'
+import { stateVersion } from '../store/state.ts'
+import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from './scenario.ts'
+import { referralStatus } from './referrals.ts'
+
+/** What the allocation lifecycle reads and writes. */
+export type AllocationDeps = {
+  readonly db: Db
+  readonly referrals: ReferralRepository
+  readonly counsellors: CounsellorRepository
+  readonly allocations: AllocationRepository
+  readonly sessions: SessionRepository
+  readonly settings: SettingsRepository
+}
+
+/**
+ * The repositories on one database. Reading referrals needs no DUF cipher (the solver never sees
+ * personal data), so the CLI can build these without TILDELING_SECRET.
+ */
+export function allocationDeps(db: Db, existing: { referrals?: ReferralRepository; counsellors?: CounsellorRepository } = {}): AllocationDeps {
+  return {
+    db,
+    referrals: existing.referrals ?? createReferralRepository(db, undefined),
+    counsellors: existing.counsellors ?? createCounsellorRepository(db),
+    allocations: createAllocationRepository(db),
+    sessions: createSessionRepository(db),
+    settings: createSettingsRepository(db),
+  }
+}
+
+/** The proposal object of the contract: the stored proposal with its id and current status. */
+export type ProposalOut = StoredProposal
+
+export function proposalOut(a: StoredAllocation): ProposalOut {
+  // The solver's types are readonly; the wire type is the same shape, mutable.
+  return { ...a.proposal, id: a.id, status: a.status } as unknown as ProposalOut
+}
+
+/** The start of a date in Oslo as a UTC instant; sessions are compared by their UTC columns. */
+function osloMidnightUtc(date: string): string {
+  // A date's midnight in Oslo is 23:00 or 22:00 UTC the day before; +01:00 and a one-hour margin
+  // would be wrong across DST, so ask Intl for the actual offset.
+  const probe = new Date(`${date}T12:00:00Z`)
+  const hourInOslo = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Oslo', hour: '2-digit', hourCycle: 'h23' }).format(probe))
+  return new Date(Date.parse(`${date}T00:00:00Z`) - (hourInOslo - 12) * 3_600_000).toISOString()
+}
+
+/**
+ * The allocation problem as the centre stands now. Referrals: everyone not withdrawn and not
+ * completed, plus completed ones still owed a follow-up (`meetings: 2`). Pinned: every booked
+ * session from the run date on, and the earlier ones of those referrals (a follow-up counts its
+ * gap from the first session).
+ */
+export function loadProblem(deps: AllocationDeps, runDate: string, horizonWeeks: number, now = new Date()): Problem {
+  const today = todayInOslo(now)
+  const stored = deps.referrals.list()
+  const booked = deps.referrals.bookedSessions(stored.map((r) => r.id))
+  const open = stored.filter((r) => {
+    if (r.withdrawnAt !== undefined) return false
+    const sessions = booked.get(r.id) ?? []
+    if (referralStatus(r, sessions, now, today) !== 'completed') return true
+    return r.meetings === 2 && !sessions.some((s) => s.kind === 'followup')
+  })
+  const pinned = new Map<string, Session & { id: string }>()
+  for (const s of deps.sessions.list({ status: 'booked', fromUtc: osloMidnightUtc(runDate) })) pinned.set(s.id, toWireSession(s))
+  for (const r of open) {
+    for (const s of booked.get(r.id) ?? []) {
+      if (pinned.has(s.id)) continue
+      const { endUtc: _e, ...session } = s
+      pinned.set(s.id, session as Session & { id: string })
+    }
+  }
+  const capacity = deps.settings.interpreterCapacity()
+  return {
+    runDate,
+    horizonWeeks,
+    policy: resolvePolicy(deps.settings.policyInput(), runDate),
+    counsellors: deps.counsellors.list().map(toSolverCounsellor),
+    referrals: open.map((r) => toSolverReferral(r, r.referredOn)),
+    // The solver pins what it is given; the store's ids are not part of its shape.
+    pinned: [...pinned.values()].map(({ id: _id, ...s }) => ({ ...s, pinned: true }) as Session),
+    ...(capacity !== undefined && { interpreterCapacity: capacity }),
+  }
+}
+
+export type ProposeInput = { readonly runDate?: string | undefined; readonly horizonWeeks?: number | undefined; readonly method?: Method | undefined }
+
+/** Build, solve and store a proposal on the current state; the version is read first, so any write after it makes the commit fail. */
+export function propose(deps: AllocationDeps, input: ProposeInput = {}, now = new Date()): ProposalOut {
+  const runDate = input.runDate ?? todayInOslo(now)
+  const horizonWeeks = input.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
+  const { version, problem } = deps.db.transaction(() => ({ version: stateVersion(deps.db), problem: loadProblem(deps, runDate, horizonWeeks, now) }))()
+  const proposal = solve(problem, input.method ? { method: input.method } : {})
+  return proposalOut(deps.allocations.create({ runDate, horizonWeeks, proposal, stateVersion: version }))
+}
+
+export function getAllocation(deps: AllocationDeps, id: string): ProposalOut {
+  const a = deps.allocations.findById(id)
+  if (!a) throw new NotFound(`no allocation ${id}`)
+  return proposalOut(a)
+}
+
+/** Book the proposal atomically; 404 / 409 with a detail that says what to do. */
+export function commitAllocation(deps: AllocationDeps, id: string): ProposalOut & { readonly booked: number } {
+  const outcome = deps.allocations.commit(id)
+  if (!outcome.ok) {
+    switch (outcome.why) {
+      case 'not-found':
+        throw new NotFound(`no allocation ${id}`)
+      case 'not-proposed':
+        throw new Conflict(`allocation ${id} is ${outcome.status}, not proposed; run a new allocation`)
+      case 'state-moved':
+        throw new Conflict(
+          `referrals, counsellors, sessions or the policy changed since this proposal was made (centre state ${outcome.builtOn} -> ${outcome.now}); re-run the allocation and commit the new proposal`,
+        )
+      case 'overlap':
+        throw new Conflict(`counsellor ${outcome.counsellorId} already has a booked session at ${outcome.start}; re-run the allocation`)
+    }
+  }
+  return { ...getAllocation(deps, id), booked: outcome.booked }
+}

@@ -1,0 +1,67 @@
+import { hoursBetween } from '../../solver/calendar.ts'
+import { resolvePolicy } from '../../solver/policy.ts'
+import type { Caller } from '../auth/index.ts'
+import { todayInOslo } from '../clock.ts'
+import { Conflict, NotFound } from '../errors.ts'
+import type { SessionWire } from '../schemas/session.ts'
+import { toWireSession, type SessionRepository, type StoredSession } from '../store/session-repository.ts'
+import type { SettingsRepository } from '../store/settings-repository.ts'
+
+export type SessionQuery = {
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly counsellorId?: string | undefined
+  readonly municipality?: string | undefined
+}
+
+/** `from`/`to` are dates (Oslo) or date-times; a date `to` includes that whole day. */
+function instant(value: string, endOfDay: boolean): string {
+  if (value.length > 10) return new Date(value).toISOString()
+  // Oslo is UTC+1 or +2: widening by the larger offset keeps every session of the day, and the
+  // end of the day is compared against start times, so nothing of the next day slips in but
+  // sessions before 02:00, when no centre works.
+  const ms = Date.parse(`${value}T00:00:00Z`) + (endOfDay ? 24 * 3_600_000 - 3_600_000 : -2 * 3_600_000)
+  return new Date(ms).toISOString()
+}
+
+/**
+ * Booked sessions as this caller may see them: the centre sees all; a municipality only sessions
+ * of its own referrals, and of a group session only its own referral ids.
+ */
+export function listSessions(sessions: SessionRepository, caller: Caller, q: SessionQuery): SessionWire[] {
+  if (caller.role === 'municipality' && q.municipality !== undefined && q.municipality !== caller.municipality) return []
+  const municipality = caller.role === 'municipality' ? caller.municipality : q.municipality
+  const found = sessions.list({
+    status: 'booked',
+    fromUtc: q.from === undefined ? undefined : instant(q.from, false),
+    toUtc: q.to === undefined ? undefined : instant(q.to, true),
+    counsellorId: q.counsellorId,
+    municipality,
+  })
+  return found.map((s) => toWireSession(municipality === undefined ? s : { ...s, referrals: s.referrals.filter((r) => r.municipality === municipality) }) as SessionWire)
+}
+
+/**
+ * Late when an interpreted session is cancelled less than lateCancellationHours before its start
+ * (the interpreter service bills it). A session without interpreter is never late.
+ */
+export function isLateCancellation(s: StoredSession, now: Date, lateCancellationHours: number): boolean {
+  if (s.interpreterOrderBy === null) return false
+  return hoursBetween(now.toISOString(), s.start) < lateCancellationHours
+}
+
+/** Cancel a booked session; its referrals go back to pending (their status is derived from booked sessions). */
+export function cancelSession(
+  deps: { readonly sessions: SessionRepository; readonly settings: SettingsRepository },
+  id: string,
+  reason: string,
+  now: Date = new Date(),
+): { lateCancellation: boolean } {
+  const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
+  const outcome = deps.sessions.cancel(id, reason, (s) => isLateCancellation(s, now, policy.lateCancellationHours), now)
+  if (!outcome.ok) {
+    if (outcome.why === 'not-found') throw new NotFound(`no session ${id}`)
+    throw new Conflict(`session ${id} is already cancelled`)
+  }
+  return { lateCancellation: outcome.lateCancellation }
+}

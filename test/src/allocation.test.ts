@@ -1,0 +1,75 @@
+import t from 'tap'
+import { ProposalSchema } from '../../src/schemas/session.ts'
+import { build, referral } from '../helpers/build.ts'
+import { counsellor, proposeOn, RUN_DATE, seedCentre, SETTLED } from './allocation-seed.ts'
+
+t.test('propose -> get -> commit: sessions booked, referrals scheduled, a second commit 409', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  const { own, other } = await seedCentre(b)
+  const proposal = await proposeOn(b)
+  t.ok(ProposalSchema.safeParse(proposal).success, 'the proposal has the contract shape')
+  t.match(proposal, { runDate: RUN_DATE, status: 'proposed' }, 'proposed on the requested run date')
+  t.equal(proposal.sessions.length, 8, 'every referral gets a session (capacity is ample)')
+
+  const got = await app.inject({ method: 'GET', url: `/v1/allocations/${proposal.id}`, headers: auth.coordinator })
+  t.same(got.json(), proposal, 'GET returns the stored proposal')
+
+  const before = await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })
+  t.same(before.json().sessions, [], 'nothing is booked before commit')
+
+  const commit = await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  t.equal(commit.statusCode, 200, 'commit succeeds')
+  t.match(commit.json(), { status: 'committed', booked: 8 }, 'commit books every new session')
+
+  const sessions = await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })
+  t.equal(sessions.json().sessions.length, 8, 'the booked sessions are listed')
+  const r = await app.inject({ method: 'GET', url: `/v1/referrals/${own[0]}`, headers: auth.coordinator })
+  t.equal(r.json().status, 'scheduled', 'a referral with a booked session reads as scheduled')
+
+  const again = await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  t.equal(again.statusCode, 409, 'committing the same proposal twice is 409')
+  t.match(again.json().detail, /committed, not proposed/, 'and says why')
+
+  // Next week: the committed sessions are pinned and nobody is booked twice.
+  const next = await proposeOn(b)
+  t.equal(next.sessions.filter((s) => s.pinned).length, 8, 'committed sessions come back pinned in a later run')
+  t.equal(next.sessions.filter((s) => !s.pinned).length, 0, 'and no referral gets a second first session')
+  t.ok(other.length === 4, 'both municipalities were seeded')
+})
+
+t.test('commit after a change is 409 and books nothing', async (t) => {
+  for (const change of ['new referral', 'counsellor changed', 'policy changed'] as const) {
+    const b = await build(t)
+    const { app, auth } = b
+    await seedCentre(b, 2)
+    const proposal = await proposeOn(b)
+    if (change === 'new referral') await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: [referral({ externalRef: 'LATE', settledOn: SETTLED, participant: undefined })] } })
+    if (change === 'counsellor changed') await app.inject({ method: 'PUT', url: '/v1/counsellors/kari', headers: auth.coordinator, payload: counsellor([]) })
+    if (change === 'policy changed') await app.inject({ method: 'PUT', url: '/v1/policy', headers: auth.coordinator, payload: { leadDays: { ordinary: 10 } } })
+    const res = await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+    t.equal(res.statusCode, 409, `${change}: commit is 409`)
+    t.match(res.json().detail, /changed since this proposal.*re-run the allocation/, `${change}: the detail says to re-run`)
+    const sessions = await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })
+    t.same(sessions.json().sessions, [], `${change}: nothing was booked`)
+    const got = await app.inject({ method: 'GET', url: `/v1/allocations/${proposal.id}`, headers: auth.coordinator })
+    t.equal(got.json().status, 'stale', `${change}: the proposal is marked stale`)
+  }
+})
+
+t.test('roles: only coordinators propose, read and commit', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  for (const [who, headers] of [['municipality', auth.municipality], ['analyst', auth.analyst]] as const) {
+    const res = await app.inject({ method: 'POST', url: '/v1/allocations', headers, payload: {} })
+    t.equal(res.statusCode, 403, `a ${who} key cannot propose`)
+  }
+  const none = await app.inject({ method: 'POST', url: '/v1/allocations', payload: {} })
+  t.equal(none.statusCode, 401, 'no key is 401')
+  const unknown = await app.inject({ method: 'GET', url: '/v1/allocations/00000000-0000-4000-8000-000000000000', headers: auth.coordinator })
+  t.equal(unknown.statusCode, 404, 'an unknown allocation is 404')
+  const commitUnknown = await app.inject({ method: 'POST', url: '/v1/allocations/00000000-0000-4000-8000-000000000000/commit', headers: auth.coordinator })
+  t.equal(commitUnknown.statusCode, 404, 'committing an unknown allocation is 404')
+  const bad = await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { horizonWeeks: 27 } })
+  t.equal(bad.statusCode, 422, 'a horizon over 26 weeks is 422')
+})
