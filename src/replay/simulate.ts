@@ -44,16 +44,19 @@ export type ReplayRun = {
   readonly outcomes: ReadonlyMap<string, ReferralOutcome>
 }
 
-/** Mulberry32: small, fast, and the same sequence on every machine for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/**
+ * A number in [0, 1) fixed by the seed and a key. Draws are keyed by participant and attempt, not
+ * taken from one stream, so the same participant misses the same appointment under every policy:
+ * policies are compared on the same luck.
+ */
+export function keyedRandom(seed: number, key: string): number {
+  // FNV-1a over the key, then a mulberry32 round to spread the bits.
+  let h = 0x811c9dc5 ^ (seed >>> 0)
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193)
+  let t = (h + 0x6d2b79f5) >>> 0
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 
 /** The scenario's policy with the replay policy's fields laid over it (nested objects merged). */
@@ -96,7 +99,8 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
   const policyInput = mergePolicyInput(scenario.policy as PolicyInput | undefined, replayPolicy.overrides)
   const policyOn = (d: IsoDate): Policy => resolvePolicy(policyInput, d)
   const horizonWeeks = scenario.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
-  const random = seededRandom(opts.seed ?? scenario.seed ?? 1)
+  const seed = opts.seed ?? scenario.seed ?? 1
+  const attempts = new Map<string, number>()
   const noShowRate = scenario.noShowRate ?? 0
   const cancellationRate = scenario.cancellationRate ?? 0
 
@@ -242,10 +246,13 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
           week.hoursHeld += minutesOf(s) / 60
           continue
         }
-        const draw = random()
+        const key = `${s.referralId}:${s.kind}`
+        const attempt = (attempts.get(key) ?? 0) + 1
+        attempts.set(key, attempt)
+        const draw = keyedRandom(seed, `${key}:${attempt}`)
         if (draw < cancellationRate) {
           // The participant cancels with a notice drawn between none and a week.
-          const noticeHours = random() * 7 * 24
+          const noticeHours = keyedRandom(seed, `${key}:${attempt}:notice`) * 7 * 24
           const at = new Date(Date.parse(s.start) - noticeHours * 3_600_000).toISOString()
           cancel(s, at, policy)
           continue
@@ -310,7 +317,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     deadlineOf: (r) => deadlineOf(r, policyOn(from)),
     interpreterOrders,
     solveMs,
-    seed: opts.seed ?? scenario.seed ?? 1,
+    seed,
   })
   return { metrics, sessions: held, outcomes }
 }

@@ -1,0 +1,145 @@
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { addDays, isWorkingDay } from '../../solver/calendar.ts'
+import type { ReplayMetrics } from '../../src/replay/metrics.ts'
+import { BUILT_IN_POLICIES, resolveReplayPolicy } from '../../src/replay/policies.ts'
+import { comparisonTable, weeklyCsv } from '../../src/replay/report.ts'
+import { simulate } from '../../src/replay/simulate.ts'
+import { parseScenario, ScenarioError } from '../../src/services/scenario.ts'
+
+const run = promisify(execFile)
+const weekdays = (days: number[]) => days.map((weekday) => ({ weekday, start: '08:00', end: '15:30' }))
+
+/** A small centre under pressure: two part-time counsellors, one falls sick mid-run, 60 referrals of all tracks. */
+function scenario(over: Record<string, unknown> = {}) {
+  const referrals = Array.from({ length: 60 }, (_, i) => ({
+    externalRef: `r${i}`,
+    municipality: i % 2 ? '5001' : '5035',
+    track: i % 4 === 0 ? 'ukraine' : 'ordinary',
+    settledOn: addDays('2024-12-01', i),
+    referredOn: addDays('2025-01-02', i * 2),
+    language: i % 4 === 0 ? 'uk' : i % 3 === 0 ? 'ti' : 'ar',
+    interpreter: i % 5 !== 0,
+    competenceMappingDone: i % 9 !== 0,
+    meetings: i % 6 === 0 ? 2 : 1,
+    threatenedIndustry: i % 3 === 0,
+  }))
+  return parseScenario({
+    name: 'small centre',
+    from: '2025-01-06',
+    to: '2025-05-30',
+    seed: 7,
+    noShowRate: 0.1,
+    cancellationRate: 0.1,
+    counsellors: [
+      { id: 'a', name: 'A', municipalities: ['5001'], weekly: weekdays([1, 2]), absences: [{ from: '2025-02-12', to: '2025-03-14', reason: 'sick' }] },
+      { id: 'b', name: 'B', municipalities: ['5035'], weekly: weekdays([3, 4]), absences: [] },
+    ],
+    referrals,
+    ...over,
+  })
+}
+
+/** The metrics without solve times (wall-clock, the one thing allowed to differ between runs). */
+function timeless(m: ReplayMetrics) {
+  return { ...m, solveMs: 0, weeks: m.weeks.map((w) => ({ ...w, solveMs: 0 })) }
+}
+
+t.test('a replay is deterministic for a seed, and the seed decides the no-shows', async (t) => {
+  const s = scenario()
+  const a = simulate(s, BUILT_IN_POLICIES.optimised!)
+  const b = simulate(s, BUILT_IN_POLICIES.optimised!)
+  t.same(timeless(a.metrics), timeless(b.metrics), 'same scenario and seed: the same figures')
+  t.same(a.sessions, b.sessions, 'same scenario and seed: the same sessions')
+  const others = [8, 9, 10, 11].map((seed) => simulate(s, BUILT_IN_POLICIES.optimised!, { seed }).metrics.noShows)
+  t.ok(others.some((n) => n !== a.metrics.noShows), 'another seed draws other no-shows')
+})
+
+t.test('every referral in the period is accounted for exactly once', async (t) => {
+  const s = scenario()
+  const inPeriod = s.referrals.filter((r) => (r.referredOn ?? '') <= '2025-05-30').length
+  for (const name of ['fifo', 'edf', 'optimised', 'corona-2020']) {
+    const { metrics: m, outcomes } = simulate(s, BUILT_IN_POLICIES[name]!)
+    const a = m.accounts
+    t.equal(a.referrals, inPeriod, `${name}: every referral referred in the period is counted`)
+    t.equal(a.held + a.booked + a.pending + a.withdrawn, a.referrals, `${name}: held + booked + pending + withdrawn = referrals`)
+    t.equal(Object.values(a.pendingByReason).reduce((x, y) => x + y, 0), a.pending, `${name}: every pending referral has a reason`)
+    t.equal(outcomes.size, a.referrals, `${name}: one outcome per referral`)
+    t.equal(m.weeks.reduce((x, w) => x + w.firstSessionsHeld, 0), a.held, `${name}: first sessions held per week add up to the referrals held`)
+    t.equal(m.weeks.reduce((x, w) => x + w.newReferrals, 0), m.weeks.at(-1)!.known - m.weeks[0]!.known + m.weeks[0]!.newReferrals, `${name}: new referrals add up to the known ones`)
+    t.equal(m.weeks.at(-1)!.backlog, a.booked + a.pending, `${name}: the last week's backlog is what is booked or pending`)
+    t.ok(a.pendingByReason['missing-competence-mapping']! > 0, `${name}: referrals without competence mapping stay pending with that reason`)
+  }
+})
+
+t.test('no session is held in an absence, on a holiday or on a weekend', async (t) => {
+  const s = scenario({ from: '2025-03-03', to: '2025-06-13' }) // Easter, 1 and 17 May, Ascension, Whit Monday
+  const absences = new Map(s.counsellors.map((c) => [c.id, c.absences]))
+  const { sessions } = simulate(s, BUILT_IN_POLICIES.optimised!)
+  t.ok(sessions.length > 20, 'sessions were held')
+  const bad = sessions.filter((x) => {
+    const d = x.start.slice(0, 10)
+    return !isWorkingDay(d) || (absences.get(x.counsellorId) ?? []).some((a) => a.from <= d && d <= a.to)
+  })
+  t.same(bad, [], 'every session falls on a working day outside its counsellor\'s absences')
+})
+
+t.test('an absence is known from its first day: its sessions are cancelled, late ones counted, and rebooked', async (t) => {
+  const s = parseScenario({
+    name: 'sick on Wednesday',
+    from: '2025-03-03',
+    to: '2025-04-25',
+    counsellors: [{ id: 'a', name: 'A', municipalities: [], weekly: weekdays([3]), absences: [{ from: '2025-03-19', to: '2025-03-21', reason: 'sick' }] }],
+    referrals: [{ externalRef: 'x', municipality: '5001', track: 'ordinary', settledOn: '2025-02-01', referredOn: '2025-03-08', language: 'ar', interpreter: true, competenceMappingDone: true }],
+  })
+  const run = simulate(s, BUILT_IN_POLICIES.optimised!)
+  const week = run.metrics.weeks.find((w) => w.week === '2025-03-17')!
+  t.equal(week.cancellations, 1, 'the session booked on the first sick day is cancelled that morning')
+  t.equal(week.lateCancellations, 1, 'an interpreted session cancelled the same morning is a late cancellation')
+  t.same(run.outcomes.get('x'), { status: 'held', firstOn: '2025-04-02' }, 'the referral is rebooked at the next run (24 March) on the first Wednesday after its lead time')
+})
+
+t.test('policies: built-ins, a policy file, and a clear error for anything else', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'replay-'))
+  const file = join(dir, 'threatened-first.json')
+  writeFileSync(file, JSON.stringify({ method: 'greedy', priority: ['threatened-industry', 'waiting-time'] }))
+  const p = resolveReplayPolicy(file)
+  t.same(p, { name: 'threatened-first', method: 'greedy', overrides: { priority: ['threatened-industry', 'waiting-time'] } }, 'a policy file gives its name, method and fields')
+  t.throws(() => resolveReplayPolicy('lottery'), ScenarioError, 'an unknown name is refused')
+  writeFileSync(file, JSON.stringify({ priority: ['alphabetical'] }))
+  t.throws(() => resolveReplayPolicy(file), ScenarioError, 'a policy file with an unknown rule is refused')
+})
+
+t.test('the report: one column per policy, one CSV row per policy and week', async (t) => {
+  const s = scenario()
+  const runs = ['fifo', 'optimised'].map((n) => simulate(s, BUILT_IN_POLICIES[n]!).metrics)
+  const table = comparisonTable(runs)
+  t.match(table.split('\n')[0], /fifo \(greedy\)\s+optimised \(flow\)/, 'the heading names each policy and its method')
+  t.match(table, /ordinary within deadline/, 'the table shows the share within deadline')
+  const csv = weeklyCsv(runs).trim().split('\n')
+  t.equal(csv.length, 1 + runs[0]!.weeks.length * 2, 'a header and a row per policy and week')
+})
+
+t.test('tildeling replay: a table on stdout, files in --out, no progress bar off a terminal; bad input one line, exit 1', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'))
+  const file = join(dir, 'scenario.json')
+  writeFileSync(file, JSON.stringify(scenario()))
+  const out = join(dir, 'out')
+  const cli = ['--import=tsx', 'src/cli/main.ts', 'replay', file, '--policy', 'fifo,optimised', '--out', out]
+  const { stdout, stderr } = await run(process.execPath, cli)
+  t.match(stdout, /fifo \(greedy\)\s+optimised \(flow\)/, 'one table with a column per policy')
+  t.equal(stderr, '', 'nothing on stderr: no progress bar when not a terminal')
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))
+  t.same(metrics.policies.map((m: ReplayMetrics) => m.policy), ['fifo', 'optimised'], 'metrics.json holds each policy')
+  t.match(readFileSync(join(out, 'backlog.svg'), 'utf8'), /^<svg/, 'the backlog chart is SVG')
+  t.match(readFileSync(join(out, 'within-deadline.svg'), 'utf8'), /optimised/, 'the deadline chart has a line per policy')
+  const bad = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'replay', file, '--policy', 'lottery']).catch((e) => e)
+  t.equal(bad.code, 1, 'an unknown policy exits 1')
+  t.equal(bad.stderr.trim().split('\n').length, 1, 'with one line on stderr')
+  const missing = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'replay', join(dir, 'nope.json')]).catch((e) => e)
+  t.match(missing.stderr, /^tildeling: cannot read .*nope\.json: ENOENT\n$/, 'a missing file is one line')
+})
