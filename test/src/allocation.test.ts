@@ -44,7 +44,7 @@ t.test('commit after a change is 409 and books nothing', async (t) => {
     const { app, auth } = b
     await seedCentre(b, 2)
     const proposal = await proposeOn(b)
-    if (change === 'new referral') await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: [referral({ externalRef: 'LATE', settledOn: SETTLED, participant: undefined })] } })
+    if (change === 'new referral') await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: [referral({ externalRef: 'LATE', settledOn: SETTLED })] } })
     if (change === 'counsellor changed') await app.inject({ method: 'PUT', url: '/v1/counsellors/kari', headers: auth.coordinator, payload: counsellor([]) })
     if (change === 'policy changed') await app.inject({ method: 'PUT', url: '/v1/policy', headers: auth.coordinator, payload: { leadDays: { ordinary: 10 } } })
     const res = await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })

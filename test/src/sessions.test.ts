@@ -1,0 +1,76 @@
+import t from 'tap'
+import { cancelSession } from '../../src/services/sessions.ts'
+import { createSessionRepository } from '../../src/store/session-repository.ts'
+import { createSettingsRepository } from '../../src/store/settings-repository.ts'
+import { build } from '../helpers/build.ts'
+import { proposeOn, seedCentre } from './allocation-seed.ts'
+
+type WireSession = { id: string; start: string; counsellorId: string; referralId?: string; referralIds?: string[]; interpreterOrderBy?: string }
+
+t.test('cancel: not late a week ahead; the referral goes back to pending; a second cancel is 409', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  const { own } = await seedCentre(b, 2)
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const list = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  const session = list.find((s) => s.referralId === own[0])
+  if (!session) throw new Error('the referral was not booked')
+  t.ok(session.interpreterOrderBy, 'the session is interpreted (the test referral wants an interpreter)')
+
+  const res = await app.inject({ method: 'POST', url: `/v1/sessions/${session.id}/cancel`, headers: auth.coordinator, payload: { reason: 'participant ill' } })
+  t.equal(res.statusCode, 200, 'cancel succeeds')
+  t.same(res.json(), { lateCancellation: false }, 'more than 36 hours ahead is not late')
+  const referral = (await app.inject({ method: 'GET', url: `/v1/referrals/${own[0]}`, headers: auth.coordinator })).json()
+  t.equal(referral.status, 'pending', 'the referral goes back to pending')
+  const after = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  t.notOk(after.some((s) => s.id === session.id), 'a cancelled session is no longer listed as booked')
+
+  const again = await app.inject({ method: 'POST', url: `/v1/sessions/${session.id}/cancel`, headers: auth.coordinator, payload: { reason: 'again' } })
+  t.equal(again.statusCode, 409, 'cancelling twice is 409')
+  const unknown = await app.inject({ method: 'POST', url: '/v1/sessions/00000000-0000-4000-8000-000000000000/cancel', headers: auth.coordinator, payload: { reason: 'x' } })
+  t.equal(unknown.statusCode, 404, 'an unknown session is 404')
+  const noReason = await app.inject({ method: 'POST', url: `/v1/sessions/${list[1]!.id}/cancel`, headers: auth.coordinator, payload: {} })
+  t.equal(noReason.statusCode, 422, 'a reason is required')
+  const byMunicipality = await app.inject({ method: 'POST', url: `/v1/sessions/${list[1]!.id}/cancel`, headers: auth.municipality, payload: { reason: 'x' } })
+  t.equal(byMunicipality.statusCode, 403, 'a municipality cannot cancel')
+
+  // The freed capacity is offered again in the next run.
+  const next = await proposeOn(b)
+  t.ok(next.sessions.some((s) => !s.pinned && (s as WireSession).referralId === own[0]), 'the cancelled referral is planned again')
+})
+
+t.test('cancel: late under 36 hours before an interpreted session, measured against an injected now', async (t) => {
+  const b = await build(t)
+  const { app, auth, db } = b
+  await seedCentre(b, 2)
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const [first, second] = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  if (!first || !second) throw new Error('two sessions expected')
+  const deps = { sessions: createSessionRepository(db), settings: createSettingsRepository(db) }
+  const hoursBefore = (s: WireSession, h: number) => new Date(Date.parse(s.start) - h * 3_600_000)
+  t.same(cancelSession(deps, first.id, 'ill', hoursBefore(first, 35)), { lateCancellation: true }, '35 hours before is late')
+  t.same(cancelSession(deps, second.id, 'ill', hoursBefore(second, 37)), { lateCancellation: false }, '37 hours before is not late')
+  const stored = db.prepare('SELECT late_cancellation AS late, cancel_reason AS reason FROM sessions WHERE id = ?').get(first.id)
+  t.same(stored, { late: 1, reason: 'ill' }, 'the late flag and the reason are stored on the session row')
+})
+
+t.test('a municipality key sees only the sessions of its own referrals', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  const { own, other } = await seedCentre(b, 3)
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const mine = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.municipality })).json().sessions as WireSession[]
+  t.same(mine.map((s) => s.referralId).sort(), [...own].sort(), 'exactly its own referrals')
+  const asked = (await app.inject({ method: 'GET', url: '/v1/sessions?municipality=5035', headers: auth.municipality })).json().sessions
+  t.same(asked, [], 'asking for another municipality gives nothing')
+  const all = (await app.inject({ method: 'GET', url: '/v1/sessions?municipality=5035', headers: auth.coordinator })).json().sessions as WireSession[]
+  t.same(all.map((s) => s.referralId).sort(), [...other].sort(), 'the coordinator filters by municipality')
+  const first = all[0]!
+  const byCounsellor = (await app.inject({ method: 'GET', url: `/v1/sessions?counsellorId=${first.counsellorId}&from=${first.start.slice(0, 10)}&to=${first.start.slice(0, 10)}`, headers: auth.coordinator })).json().sessions as WireSession[]
+  t.ok(byCounsellor.length >= 1 && byCounsellor.every((s) => s.counsellorId === first.counsellorId && s.start.slice(0, 10) === first.start.slice(0, 10)), 'filters by counsellor and date range')
+  const analyst = await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.analyst })
+  t.equal(analyst.statusCode, 403, 'an analyst sees no sessions')
+})
