@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../config.ts'
+import { registerAllocate } from './allocate.ts'
 import { CliError } from './errors.ts'
+import { registerCapacity } from './capacity.ts'
 import { registerImport } from './import.ts'
 import { registerKeys } from './keys.ts'
 import { registerReplay } from './replay.ts'
@@ -16,6 +18,7 @@ registerServe(program)
 registerKeys(program)
 registerImport(program)
 registerReplay(program)
+registerCapacity(program)
 // ---- end of commands ----
 
 try {

@@ -32,6 +32,8 @@ export type ReplayOptions = {
   readonly seed?: number | undefined
   /** Per allocation run; past it the solver hands over to greedy. */
   readonly timeLimitMs?: number | undefined
+  /** Staff added to the scenario's (capacity planning's virtual counsellors). */
+  readonly extraCounsellors?: ((from: IsoDate, policy: Policy) => readonly Counsellor[]) | undefined
   /** Called after each simulated week (progress bars). */
   readonly onWeek?: ((done: number, total: number) => void) | undefined
 }
@@ -42,6 +44,8 @@ export type ReplayRun = {
   readonly sessions: readonly HeldSession[]
   /** Per referral id (pseudonymous), for the referrals known within the period. */
   readonly outcomes: ReadonlyMap<string, ReferralOutcome>
+  /** The same referrals as the solver saw them (pseudonymous). */
+  readonly referrals: ReadonlyMap<string, Referral>
 }
 
 /**
@@ -104,7 +108,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
   const noShowRate = scenario.noShowRate ?? 0
   const cancellationRate = scenario.cancellationRate ?? 0
 
-  const counsellors: Counsellor[] = scenario.counsellors.map(toSolverCounsellor)
+  const counsellors: Counsellor[] = [...scenario.counsellors.map(toSolverCounsellor), ...(opts.extraCounsellors?.(from, policyOn(from)) ?? [])]
   // Referrals referred after the period never enter it; they are not part of the accounts.
   const states = new Map<string, State>()
   for (const r of scenario.referrals) {
@@ -319,5 +323,5 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     solveMs,
     seed,
   })
-  return { metrics, sessions: held, outcomes }
+  return { metrics, sessions: held, outcomes, referrals: new Map([...states].map(([id, st]) => [id, st.referral])) }
 }

@@ -1,0 +1,226 @@
+// Capacity planning: how many counsellor-hours the referrals need per week to be seen by their
+// target dates, against the hours the counsellors have; and the fewest counsellor-days a week to
+// add so a replay reaches a target share seen in time.
+
+import { counsellorDays } from '../../solver/availability.ts'
+import { addDays, addMonths, daysBetween, mondayOf, parseHhMm } from '../../solver/calendar.ts'
+import { resolvePolicy } from '../../solver/policy.ts'
+import type { Counsellor, IsoDate, Policy, PolicyInput, Referral } from '../../solver/types.ts'
+import type { Scenario } from '../schemas/scenario.ts'
+import { BUILT_IN_POLICIES, type ReplayPolicy } from './policies.ts'
+import { mergePolicyInput, simulate } from './simulate.ts'
+
+/**
+ * The date a referral should be seen by, and why. Only the ordinary track has a legal deadline;
+ * the others get service targets so a centre of mostly corona or ukraine referrals (Trøndelag
+ * 2020) still has a meaningful answer:
+ * - ordinary: the deadline, settlement + policy.deadlineMonths (001, 002);
+ * - corona: the 3-month mark after settlement, or the day before the programme ends if sooner
+ *   (004: a session after the programme is of no use);
+ * - ukraine: 3 months after referral (no deadline in law; a service target).
+ */
+export type Target = { readonly date: IsoDate; readonly basis: 'deadline' | '3-month mark' | 'programme end' | '3 months after referral' }
+
+export const TARGET_BASES = {
+  ordinary: 'the legal deadline (settlement + deadlineMonths)',
+  corona: 'the 3-month mark after settlement, or the programme end if sooner',
+  ukraine: '3 months after referral (service target, no legal deadline)',
+} as const
+
+export function targetOf(r: Referral, policy: Policy): Target {
+  if (r.track === 'ordinary') return { date: addMonths(r.settledOn, policy.deadlineMonths), basis: 'deadline' }
+  const programmeEnd = r.programmeEndsOn !== undefined ? addDays(r.programmeEndsOn, -1) : undefined
+  if (r.track === 'corona') {
+    const mark = addMonths(r.settledOn, 3)
+    return programmeEnd !== undefined && programmeEnd < mark ? { date: programmeEnd, basis: 'programme end' } : { date: mark, basis: '3-month mark' }
+  }
+  const mark = addMonths(r.referredOn, 3)
+  return programmeEnd !== undefined && programmeEnd < mark ? { date: programmeEnd, basis: 'programme end' } : { date: mark, basis: '3 months after referral' }
+}
+
+export type CapacityWeek = {
+  readonly week: IsoDate
+  /** Referrals whose target falls in this week (or, if already unreachable when referred, whose first possible week this is). */
+  readonly due: number
+  /** Counsellor-hours those referrals need: the session, and a ukraine participant's share of a group meeting. */
+  readonly neededHours: number
+  /** Counsellor-hours of working time this week, absences as they turned out. */
+  readonly availableHours: number
+  readonly cumulativeNeeded: number
+  readonly cumulativeAvailable: number
+  /** How far cumulative need runs ahead of cumulative time: hours missing by this week's end. */
+  readonly shortfallHours: number
+}
+
+export type CapacityTable = {
+  readonly from: IsoDate
+  readonly to: IsoDate
+  readonly weeks: readonly CapacityWeek[]
+  readonly neededHours: number
+  readonly availableHours: number
+  /**
+   * The largest shortfall over the weeks: at least this many hours were missing, with every
+   * session placed at the last moment (earliest-deadline-first on the pooled hours). A lower bound:
+   * real calendars also lose time to lead times, fragments of days and municipality preferences.
+   */
+  readonly peakShortfallHours: number
+  /** The same in counsellor-days of the centre's working day. */
+  readonly missingCounsellorDays: number
+  /** Referrals whose target had passed, or could not be reached, by the time they were referred. */
+  readonly unreachableOnArrival: number
+  /** Referrals with targets after the period (not counted). */
+  readonly dueAfterPeriod: number
+  readonly targets: typeof TARGET_BASES
+}
+
+/**
+ * Latest-possible-week accounting: each referral's hours fall in the week of its target (never
+ * before its first possible date: referral plus lead time), so cumulative need against cumulative
+ * time is the earliest-deadline-first test of whether the hours could have sufficed at all.
+ */
+export function capacityTable(input: {
+  readonly referrals: readonly Referral[]
+  readonly counsellors: readonly Counsellor[]
+  readonly policyOn: (d: IsoDate) => Policy
+  readonly from: IsoDate
+  readonly to: IsoDate
+}): CapacityTable {
+  const { from, to } = input
+  const first = mondayOf(from)
+  const count = Math.floor(daysBetween(first, to) / 7) + 1
+  const needed = new Array<number>(count).fill(0)
+  const due = new Array<number>(count).fill(0)
+  let unreachableOnArrival = 0
+  let dueAfterPeriod = 0
+  for (const r of input.referrals) {
+    const policy = input.policyOn(r.referredOn > from ? r.referredOn : from)
+    const target = targetOf(r, policy).date
+    const earliest = addDays(r.referredOn, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
+    let on = target
+    if (earliest > target) {
+      unreachableOnArrival++
+      on = earliest
+    }
+    if (on > to) {
+      dueAfterPeriod++
+      continue
+    }
+    const w = Math.max(0, Math.floor(daysBetween(first, on) / 7))
+    let minutes = policy.sessionMinutes[r.track] * r.meetings
+    if (r.track === 'ukraine' && !r.groupMeetingDone) minutes += policy.groupMeeting.minutes / policy.groupMeeting.maxParticipants
+    needed[w]! += minutes / 60
+    due[w]!++
+  }
+  const weeks: CapacityWeek[] = []
+  let cumulativeNeeded = 0
+  let cumulativeAvailable = 0
+  for (let w = 0; w < count; w++) {
+    const monday = addDays(first, 7 * w)
+    const policy = input.policyOn(monday)
+    let availableHours = 0
+    for (const c of input.counsellors) {
+      for (const d of counsellorDays(c, monday, addDays(monday, 6), policy, [])) availableHours += d.free.reduce((s, [a, b]) => s + (b - a), 0) / 60
+    }
+    cumulativeNeeded += needed[w]!
+    cumulativeAvailable += availableHours
+    weeks.push({ week: monday, due: due[w]!, neededHours: needed[w]!, availableHours, cumulativeNeeded, cumulativeAvailable, shortfallHours: Math.max(0, cumulativeNeeded - cumulativeAvailable) })
+  }
+  const peakShortfallHours = Math.max(0, ...weeks.map((w) => w.shortfallHours))
+  const day = input.policyOn(from).workingDay
+  const dayHours = (parseHhMm(day.end) - parseHhMm(day.start)) / 60
+  return {
+    from,
+    to,
+    weeks,
+    neededHours: cumulativeNeeded,
+    availableHours: cumulativeAvailable,
+    peakShortfallHours,
+    missingCounsellorDays: Math.ceil(peakShortfallHours / dayHours),
+    unreachableOnArrival,
+    dueAfterPeriod,
+    targets: TARGET_BASES,
+  }
+}
+
+/** A centre's extra staff for the search: `days` counsellor-days a week, Monday first, one virtual counsellor per five days. */
+export function virtualCounsellors(days: number, from: IsoDate, policy: Policy): Counsellor[] {
+  const out: Counsellor[] = []
+  for (let i = 0; i * 5 < days; i++) {
+    const n = Math.min(5, days - i * 5)
+    out.push({
+      id: `added-${i + 1}`,
+      municipalities: [],
+      weekly: Array.from({ length: n }, (_, k) => ({ weekday: k + 1, start: policy.workingDay.start, end: policy.workingDay.end })),
+      absences: [],
+      employedFrom: from,
+    })
+  }
+  return out
+}
+
+export type Probe = { readonly daysPerWeek: number; readonly share: number | null; readonly met: number; readonly decided: number }
+
+export type ExtraCapacity = {
+  readonly target: number
+  readonly policy: string
+  /** The fewest added counsellor-days a week that reach the target; null if even maxDaysPerWeek does not. */
+  readonly daysPerWeek: number | null
+  readonly probes: readonly Probe[]
+}
+
+/** Referrals left waiting for reasons of their own, which no added capacity changes. */
+const NOT_CAPACITY = new Set(['missing-competence-mapping', 'deferred'])
+
+/**
+ * The share of referrals with a target in the period that a replay saw by their target date;
+ * referrals still waiting for their competence mapping or deferral at the end are left out.
+ */
+function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number, seed: number | undefined): Probe {
+  const run = simulate(scenario, policy, { seed, extraCounsellors: (from, p) => virtualCounsellors(extra, from, p) })
+  const policyInput = mergePolicyInput(scenario.policy as PolicyInput | undefined, policy.overrides)
+  let met = 0
+  let decided = 0
+  for (const [id, o] of run.outcomes) {
+    if (o.status === 'pending' && NOT_CAPACITY.has(o.reason)) continue
+    const r = run.referrals.get(id)!
+    const target = targetOf(r, resolvePolicy(policyInput, r.referredOn)).date
+    const ok = o.status === 'held' && o.firstOn <= target
+    if (ok) met++
+    if (ok || target <= run.metrics.to) decided++
+  }
+  return { daysPerWeek: extra, share: decided > 0 ? met / decided : null, met, decided }
+}
+
+/**
+ * Binary search on added counsellor-days a week, each probe a full replay. Assumes more days never
+ * lower the share (true of the pooled hours; a replay may wobble by a referral or two).
+ */
+export function searchExtraCapacity(
+  scenario: Scenario,
+  opts: { target?: number; policy?: ReplayPolicy; maxDaysPerWeek?: number; seed?: number | undefined } = {},
+): ExtraCapacity {
+  const target = opts.target ?? 1
+  const policy = opts.policy ?? BUILT_IN_POLICIES.optimised!
+  const max = opts.maxDaysPerWeek ?? 50
+  const probes: Probe[] = []
+  const probe = (days: number) => {
+    const p = shareSeenInTime(scenario, policy, days, opts.seed)
+    probes.push(p)
+    return (p.share ?? 1) >= target - 1e-9
+  }
+  if (probe(0)) return { target, policy: policy.name, daysPerWeek: 0, probes }
+  // Double until reached, then halve the gap.
+  let lo = 0
+  let hi = 5
+  while (!probe(hi)) {
+    lo = hi
+    if (hi >= max) return { target, policy: policy.name, daysPerWeek: null, probes }
+    hi = Math.min(max, hi * 2)
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (probe(mid)) hi = mid
+    else lo = mid
+  }
+  return { target, policy: policy.name, daysPerWeek: hi, probes: [...probes].sort((a, b) => a.daysPerWeek - b.daysPerWeek) }
+}
