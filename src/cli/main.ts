@@ -19,6 +19,7 @@ registerKeys(program)
 registerImport(program)
 registerReplay(program)
 registerCapacity(program)
+registerAllocate(program)
 // ---- end of commands ----
 
 try {

@@ -1,0 +1,85 @@
+import { InvalidArgumentError, type Command } from 'commander'
+import { solve } from '../../solver/solve.ts'
+import { readConfig } from '../config.ts'
+import { IsoDateSchema } from '../schemas/common.ts'
+import { allocationDeps, commitAllocation, propose } from '../services/allocation.ts'
+import { formatProposal } from '../services/proposal-table.ts'
+import { loadScenario, scenarioProblem, ScenarioError } from '../services/scenario.ts'
+import { openDatabase } from '../store/db.ts'
+import { CliError } from './errors.ts'
+
+function parseDate(value: string): string {
+  if (!IsoDateSchema.safeParse(value).success) throw new InvalidArgumentError('must be a real date, YYYY-MM-DD')
+  return value
+}
+
+function parseWeeks(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 26) throw new InvalidArgumentError('must be a whole number of weeks, 1-26')
+  return n
+}
+
+type Options = { scenario?: string; json?: boolean; runDate?: string; horizonWeeks?: number; greedy?: boolean; commit?: boolean; db?: string }
+
+/** A scenario file, no database: solve it and print the proposal. */
+function allocateScenario(path: string, opts: Options): void {
+  let scenario
+  try {
+    scenario = loadScenario(path)
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new CliError(err.message)
+    throw err
+  }
+  const problem = scenarioProblem(scenario, { runDate: opts.runDate, horizonWeeks: opts.horizonWeeks })
+  const proposal = solve(problem, opts.greedy ? { method: 'greedy' } : {})
+  const names = new Map(scenario.counsellors.map((c) => [c.id, c.name]))
+  process.stdout.write(opts.json ? `${JSON.stringify(proposal, null, 2)}\n` : formatProposal(proposal, { counsellors: names }))
+}
+
+/** The centre's database: the same service as POST /v1/allocations (and commit). */
+function allocateDatabase(opts: Options): void {
+  const db = openDatabase(opts.db ?? readConfig().dbPath)
+  try {
+    const deps = allocationDeps(db)
+    const proposal = propose(deps, { runDate: opts.runDate, horizonWeeks: opts.horizonWeeks, method: opts.greedy ? 'greedy' : undefined })
+    // Referrals are UUIDs in the database; a coordinator knows them by municipality and their own ref.
+    const referrals = new Map(deps.referrals.list().map((r) => [r.id, `${r.municipality}/${r.externalRef}`]))
+    const counsellors = new Map(deps.counsellors.list().map((c) => [c.id, c.name]))
+    if (opts.json) process.stdout.write(`${JSON.stringify(proposal, null, 2)}\n`)
+    else process.stdout.write(formatProposal({ ...deps.allocations.findById(proposal.id)!.proposal, id: proposal.id }, { referrals, counsellors }))
+    if (opts.commit) {
+      const committed = commitAllocation(deps, proposal.id)
+      process.stderr.write(`Committed allocation ${proposal.id}: ${committed.booked} sessions booked.\n`)
+    } else {
+      process.stderr.write(`Not committed. Commit it with POST /v1/allocations/${proposal.id}/commit, or run again with --commit.\n`)
+    }
+  } catch (err) {
+    // A 409 from commit reads as one line on the command line too.
+    if (err instanceof Error && 'statusCode' in err) throw new CliError(err.message)
+    throw err
+  } finally {
+    db.close()
+  }
+}
+
+export function registerAllocate(program: Command): void {
+  program
+    .command('allocate')
+    .description("propose an allocation: from a scenario file (no database) or on the centre's database")
+    .option('--scenario <file.json>', 'solve a scenario file instead of the database')
+    .option('--json', "print the API's proposal object instead of the table")
+    .option('--run-date <date>', 'the run date (default: the scenario\'s, else today in Oslo)', parseDate)
+    .option('--horizon-weeks <n>', 'weeks to plan, 1-26 (default 6)', parseWeeks)
+    .option('--greedy', 'use the greedy baseline (what a coordinator does by hand) instead of the optimiser')
+    .option('--commit', 'database only: book the proposal')
+    .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
+    .action((opts: Options) => {
+      if (opts.scenario !== undefined) {
+        if (opts.commit) throw new CliError('--commit books into the database; a scenario run has none. Drop --commit or --scenario')
+        if (opts.db !== undefined) throw new CliError('--scenario reads no database; drop --db or --scenario')
+        allocateScenario(opts.scenario, opts)
+      } else {
+        allocateDatabase(opts)
+      }
+    })
+}
