@@ -1,0 +1,61 @@
+import t from 'tap'
+import { addDays } from '../../solver/calendar.ts'
+import { DEFAULT_POLICY } from '../../solver/policy.ts'
+import type { Counsellor, Referral } from '../../solver/types.ts'
+import { capacityTable, searchExtraCapacity, targetOf, virtualCounsellors } from '../../src/replay/capacity.ts'
+import { parseScenario } from '../../src/services/scenario.ts'
+
+const policy = { ...DEFAULT_POLICY } // ordinary 120 min, lead 7 days, 08:00-15:30 (7.5 h)
+const mondays: Counsellor = { id: 'a', municipalities: [], weekly: [{ weekday: 1, start: '08:00', end: '15:30' }], absences: [] }
+const referral = (id: string, over: Partial<Referral> = {}): Referral => ({
+  id, municipality: '5001', track: 'ordinary', settledOn: '2025-01-08', referredOn: '2025-03-01', language: 'ar', interpreter: true,
+  threatenedIndustry: false, competenceMappingDone: true, advisorConsent: true, groupMeetingDone: false, meetings: 1, ...over,
+})
+
+t.test('target dates: the legal deadline for ordinary, stated service targets for the others', async (t) => {
+  t.same(targetOf(referral('o'), policy), { date: '2025-04-08', basis: 'deadline' }, 'ordinary: settlement + 3 months')
+  t.same(targetOf(referral('c', { track: 'corona', settledOn: '2020-06-10' }), policy), { date: '2020-09-10', basis: '3-month mark' }, 'corona: the 3-month mark')
+  t.same(targetOf(referral('c', { track: 'corona', settledOn: '2020-06-10', programmeEndsOn: '2020-08-01' }), policy), { date: '2020-07-31', basis: 'programme end' }, 'corona: the programme end when sooner')
+  t.same(targetOf(referral('u', { track: 'ukraine', referredOn: '2022-09-05' }), policy), { date: '2022-12-05', basis: '3 months after referral' }, 'ukraine: 3 months after referral')
+})
+
+t.test('hours needed against hours available, week by week (hand-checkable)', async (t) => {
+  // Five Mondays of 7.5 h = 37.5 h. Twenty 2-hour sessions due 8 April = 40 h.
+  const referrals = Array.from({ length: 20 }, (_, i) => referral(`r${i}`))
+  const table = capacityTable({ referrals, counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-13' })
+  t.equal(table.weeks.length, 5, 'five weeks from 10 March to 13 April')
+  t.equal(table.weeks[4]!.due, 20, 'every referral is due in the week of its deadline')
+  t.equal(table.neededHours, 40, '20 sessions of 2 hours')
+  t.equal(table.availableHours, 37.5, 'five Mondays of 7.5 hours')
+  t.equal(table.weeks[3]!.shortfallHours, 0, 'no shortfall before the deadline week')
+  t.equal(table.peakShortfallHours, 2.5, '40 h needed against 37.5 h by the deadline week')
+  t.equal(table.missingCounsellorDays, 1, 'at least one counsellor-day missing')
+  const late = capacityTable({ referrals: [referral('late', { referredOn: '2025-04-07' })], counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-27' })
+  t.equal(late.unreachableOnArrival, 1, 'a referral that arrives too late for its deadline is counted as such')
+  t.equal(late.weeks.find((w) => w.due > 0)?.week, '2025-04-14', 'and falls due in its first possible week')
+})
+
+t.test('virtual counsellors: one per five days, Monday first', async (t) => {
+  const v = virtualCounsellors(7, '2025-03-03', policy)
+  t.same(v.map((c) => c.weekly.map((w) => w.weekday)), [[1, 2, 3, 4, 5], [1, 2]], 'seven days: a full week and two days')
+  t.same(virtualCounsellors(0, '2025-03-03', policy), [], 'none for zero days')
+})
+
+t.test('the search finds the fewest added counsellor-days a week that reach the target', async (t) => {
+  const referrals = Array.from({ length: 40 }, (_, i) => ({
+    externalRef: `r${i}`, municipality: '5001', track: 'ordinary', settledOn: addDays('2025-01-06', i), referredOn: addDays('2025-03-01', i),
+    language: 'ar', interpreter: false, competenceMappingDone: true,
+  }))
+  const scenario = parseScenario({
+    name: 'short', from: '2025-03-03', to: '2025-07-25',
+    counsellors: [{ id: 'a', name: 'A', municipalities: [], weekly: [{ weekday: 2, start: '08:00', end: '12:00' }], absences: [] }],
+    referrals,
+  })
+  const found = searchExtraCapacity(scenario, { target: 1 })
+  t.ok(found.daysPerWeek !== null && found.daysPerWeek > 0, 'a centre of one half-day a week needs more days')
+  const at = found.probes.find((p) => p.daysPerWeek === found.daysPerWeek)!
+  const below = found.probes.find((p) => p.daysPerWeek === found.daysPerWeek! - 1)
+  t.equal(at.share, 1, 'the days found reach the target')
+  t.ok(below && below.share! < 1, 'one day less does not')
+  t.equal(searchExtraCapacity(scenario, { target: 0.01 }).daysPerWeek, 0, 'a target already met needs nothing added')
+})
