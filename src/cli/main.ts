@@ -3,6 +3,7 @@ import { ConfigError } from '../config.ts'
 import { registerAllocate } from './allocate.ts'
 import { CliError } from './errors.ts'
 import { registerCapacity } from './capacity.ts'
+import { registerDemo } from './demo.ts'
 import { registerImport } from './import.ts'
 import { registerKeys } from './keys.ts'
 import { registerReplay } from './replay.ts'
@@ -20,6 +21,7 @@ registerImport(program)
 registerReplay(program)
 registerCapacity(program)
 registerAllocate(program)
+registerDemo(program)
 // ---- end of commands ----
 
 try {

@@ -53,7 +53,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { id } = request.params
       if (!app.store.counsellors.findById(id)) throw new NotFound(`no counsellor ${id}`)
-      const ics = calendarIcs(id, sessions.list({ status: 'booked', counsellorId: id }), request.hostname.split(':')[0] ?? 'tildeling')
+      const ics = calendarIcs(id, sessions.list({ status: 'booked', counsellorId: id }))
       return reply
         .type('text/calendar; charset=utf-8')
         .header('content-disposition', `attachment; filename="${id}.ics"`)

@@ -18,7 +18,7 @@ function utcArray(iso: string): [number, number, number, number, number] {
  * per session, DTSTAMP). No participant names or DUF numbers: a calendar leaves the centre's
  * control (phones, shared mailboxes), so it names referral ids and municipalities only.
  */
-export function calendarIcs(counsellorId: string, sessions: readonly StoredSession[], host = 'tildeling'): string {
+export function calendarIcs(counsellorId: string, sessions: readonly StoredSession[]): string {
   const events: EventAttributes[] = sessions.map((s) => {
     const municipalities = [...new Set(s.referrals.map((r) => r.municipality))].sort()
     const lines = [
@@ -28,7 +28,8 @@ export function calendarIcs(counsellorId: string, sessions: readonly StoredSessi
       s.interpreterOrderBy !== null ? `Interpreter booked (order by ${s.interpreterOrderBy})` : 'No interpreter',
     ]
     return {
-      uid: `${s.id}@${host}`,
+      // Stable whatever URL the calendar was fetched by, so a re-import updates instead of duplicating.
+      uid: `${s.id}@tildeling`,
       title: `${KIND_TITLE[s.kind]}${s.language ? ` (${s.language})` : ''}`,
       description: lines.join('\n'),
       start: utcArray(s.startUtc),

@@ -1,0 +1,68 @@
+import type { Command } from 'commander'
+import { readConfig } from '../config.ts'
+import { startServer } from '../server.ts'
+import { loadDemoCentre } from '../services/demo.ts'
+import { openDatabase } from '../store/db.ts'
+import { createKeyRepository } from '../store/key-repository.ts'
+import { parsePort } from './options.ts'
+
+/** The ready-to-paste commands, with the keys filled in. */
+export function demoInstructions(url: string, coordinatorKey: string, municipalityKey: string, dbPath: string): string {
+  const auth = `-H "Authorization: Bearer ${coordinatorKey}"`
+  const json = `-H 'content-type: application/json'`
+  return `
+tildeling demo: a career centre with 4 counsellors and 40 referrals from 3 municipalities is loaded
+into ${dbPath} and served at ${url} (OpenAPI page: ${url}/docs).
+
+Coordinator key (shown once):   ${coordinatorKey}
+Municipality key (5001):        ${municipalityKey}
+
+# 1. Propose this week's allocation (nothing is booked yet); keeps its id in $ID:
+ID=$(curl -s -X POST ${url}/v1/allocations ${auth} ${json} -d '{}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).id'); echo $ID
+
+# 2. Read it: sessions, unassigned with reasons, deadline breaches, stats:
+curl -s ${url}/v1/allocations/$ID ${auth}
+
+# 3. Commit it (409 if anything changed since the proposal):
+curl -s -X POST ${url}/v1/allocations/$ID/commit ${auth}
+
+# 4. The booked sessions (and what municipality 5001 sees of them):
+curl -s ${url}/v1/sessions ${auth}
+curl -s ${url}/v1/sessions -H "Authorization: Bearer ${municipalityKey}"
+
+# 5. A counsellor's calendar, for Outlook:
+curl -s ${url}/v1/counsellors/kari/calendar.ics ${auth} -o kari.ics
+
+Or the same on the command line: npm run tildeling -- allocate --db ${dbPath}
+Stop with Ctrl-C. Run it again any time: the centre is reloaded without duplicates.
+`
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('load a demo centre into the database, create keys and serve it, printing ready curl commands')
+    .option('--port <port>', 'port to listen on (env PORT, default 3000)', parsePort)
+    .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
+    .action(async (opts: { port?: number; db?: string }) => {
+      const config = readConfig()
+      const dbPath = opts.db ?? config.dbPath
+      const db = openDatabase(dbPath)
+      let keys
+      try {
+        const loaded = loadDemoCentre(db)
+        const repo = createKeyRepository(db)
+        keys = { coordinator: repo.create('coordinator').key, municipality: repo.create('municipality', '5001').key }
+        process.stdout.write(
+          `Loaded the demo centre for the week of ${loaded.runDate}: ${loaded.counsellors} counsellors, ${loaded.created} referrals created, ${loaded.updated} updated` +
+            (loaded.skippedScheduled > 0 ? `, ${loaded.skippedScheduled} already scheduled left as they are` : '') +
+            '.\n',
+        )
+      } finally {
+        db.close()
+      }
+      // Request logs would bury the instructions; LOG_LEVEL=info brings them back.
+      const server = await startServer({ dbPath, port: opts.port ?? config.port, host: config.host, secret: config.secret, logLevel: process.env.LOG_LEVEL ?? 'warn' })
+      process.stdout.write(demoInstructions(server.url, keys.coordinator, keys.municipality, dbPath))
+    })
+}
