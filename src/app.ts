@@ -13,10 +13,12 @@ import {
 import { authenticate } from './auth/index.ts'
 import { Conflict, Forbidden, Validation, type ProblemItem } from './errors.ts'
 import allocationRoutes from './routes/allocations.ts'
+import capacityRoutes from './routes/capacity.ts'
 import counsellorRoutes from './routes/counsellors.ts'
 import healthRoutes from './routes/health.ts'
 import policyRoutes from './routes/policy.ts'
 import referralRoutes from './routes/referrals.ts'
+import replayRoutes from './routes/replays.ts'
 import sessionRoutes from './routes/sessions.ts'
 import type { Problem } from './schemas/problem.ts'
 import { createCounsellorRepository, type CounsellorRepository } from './store/counsellor-repository.ts'
@@ -114,6 +116,8 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(allocationRoutes)
   await app.register(sessionRoutes)
   await app.register(policyRoutes)
+  await app.register(replayRoutes)
+  await app.register(capacityRoutes)
   // ---- end of route plugins ----
 
   return app

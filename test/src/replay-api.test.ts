@@ -1,0 +1,73 @@
+import t from 'tap'
+import { addDays } from '../../solver/calendar.ts'
+import { build } from '../helpers/build.ts'
+
+const weekly = [1, 2, 3].map((weekday) => ({ weekday, start: '08:00', end: '15:30' }))
+const scenario = {
+  name: 'api replay',
+  from: '2025-03-03',
+  to: '2025-05-30',
+  counsellors: [{ id: 'a', name: 'A', municipalities: ['5001'], weekly, absences: [] }],
+  referrals: Array.from({ length: 12 }, (_, i) => ({
+    externalRef: `ref-${i}`,
+    municipality: '5001',
+    track: 'ordinary',
+    settledOn: addDays('2025-01-10', i),
+    referredOn: addDays('2025-02-25', i * 3),
+    language: 'ar',
+    competenceMappingDone: true,
+    participant: { name: 'Amina Participant', dufNumber: '2020 12345678' },
+    advisor: { name: 'Per Advisor', email: 'per@kommune.no' },
+  })),
+}
+
+t.test('POST /v1/replays: figures per policy for analysts and coordinators, nothing personal', async (t) => {
+  const { app, auth } = await build(t)
+  const res = await app.inject({ method: 'POST', url: '/v1/replays?policy=fifo,optimised&seed=3', headers: auth.analyst, payload: scenario })
+  t.equal(res.statusCode, 200, 'an analyst may replay a posted scenario')
+  const body = res.json()
+  t.same(body.policies.map((p: { policy: string }) => p.policy), ['fifo', 'optimised'], 'one result per policy, in order')
+  const a = body.policies[1].accounts
+  t.equal(a.held + a.booked + a.pending + a.withdrawn, 12, 'the accounts add up to the posted referrals')
+  t.notMatch(res.body, /Amina|2020 ?12345678|Per Advisor|kommune\.no|ref-\d/, 'no names, DUF numbers, e-mails or referral ids in the result')
+  const coordinator = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.coordinator, payload: scenario })
+  t.equal(coordinator.statusCode, 200, 'a coordinator may replay too')
+  t.equal(coordinator.json().policies[0].policy, 'optimised', 'default policy: optimised when the scenario has none')
+  const municipality = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.municipality, payload: scenario })
+  t.equal(municipality.statusCode, 403, 'a municipality may not')
+})
+
+t.test('POST /v1/replays: bad scenarios and oversized ones are problems', async (t) => {
+  const { app, auth } = await build(t)
+  const bad = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.analyst, payload: { ...scenario, counsellors: 'none' } })
+  t.equal(bad.statusCode, 422, 'an invalid scenario is 422')
+  t.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8', 'as problem+json')
+  const policy = await app.inject({ method: 'POST', url: '/v1/replays?policy=lottery', headers: auth.analyst, payload: scenario })
+  t.ok([400, 422].includes(policy.statusCode), 'an unknown policy name is refused')
+  const many = { ...scenario, referrals: Array.from({ length: 20_001 }, () => ({})) }
+  const big = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.analyst, payload: many })
+  t.equal(big.statusCode, 422, 'over 20,000 referrals is refused')
+  t.match(big.json().detail, /at most 20,000 referrals/, 'and says the bound')
+})
+
+t.test('GET /v1/capacity: the centre\'s open referrals against its counsellors, per week', async (t) => {
+  const { app, auth } = await build(t)
+  await app.inject({ method: 'PUT', url: '/v1/counsellors/a', headers: auth.coordinator, payload: { name: 'A', municipalities: ['5001'], weekly: [{ weekday: 1, start: '08:00', end: '15:30' }] } })
+  const referrals = Array.from({ length: 10 }, (_, i) => ({
+    externalRef: `c-${i}`, municipality: '5001', track: 'ordinary', settledOn: '2025-01-08', referredOn: '2025-03-01', language: 'ar',
+    competenceMappingDone: true, advisor: { name: 'Per', email: 'per@kommune.no' },
+  }))
+  const posted = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.coordinator, payload: { referrals } })
+  t.equal(posted.statusCode, 200, 'referrals posted')
+  const res = await app.inject({ method: 'GET', url: '/v1/capacity?from=2025-03-10&to=2025-04-13', headers: auth.analyst })
+  t.equal(res.statusCode, 200, 'an analyst may read capacity')
+  const table = res.json()
+  t.equal(table.weeks.length, 5, 'a row per week')
+  t.equal(table.availableHours, 37.5, 'five Mondays of 7.5 h')
+  t.equal(table.neededHours, 10 * 2, 'ten 2-hour ordinary sessions (the 2025 rules)')
+  t.equal(table.peakShortfallHours, 0, 'which fit')
+  const backwards = await app.inject({ method: 'GET', url: '/v1/capacity?from=2025-04-13&to=2025-03-10', headers: auth.coordinator })
+  t.equal(backwards.statusCode, 400, 'to before from is a 400')
+  const municipality = await app.inject({ method: 'GET', url: '/v1/capacity', headers: auth.municipality })
+  t.equal(municipality.statusCode, 403, 'a municipality may not read capacity')
+})
