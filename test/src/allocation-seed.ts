@@ -31,6 +31,6 @@ export async function seedCentre(b: Built, n = 4) {
 export async function proposeOn(b: Built) {
   const res = await b.app.inject({ method: 'POST', url: '/v1/allocations', headers: b.auth.coordinator, payload: { runDate: RUN_DATE, horizonWeeks: 4 } })
   if (res.statusCode !== 201) throw new Error(`propose: ${res.statusCode} ${res.body}`)
-  return res.json() as { id: string; sessions: { start: string; end: string; counsellorId: string; pinned?: boolean }[] }
+  return res.json() as { id: string; sessions: { start: string; end: string; counsellorId: string; referralId?: string; pinned?: boolean }[] }
 }
 

@@ -37,7 +37,7 @@ t.test('cancel: not late a week ahead; the referral goes back to pending; a seco
 
   // The freed capacity is offered again in the next run.
   const next = await proposeOn(b)
-  t.ok(next.sessions.some((s) => !s.pinned && (s as WireSession).referralId === own[0]), 'the cancelled referral is planned again')
+  t.ok(next.sessions.some((s) => !s.pinned && s.referralId === own[0]), 'the cancelled referral is planned again')
 })
 
 t.test('cancel: late under 36 hours before an interpreted session, measured against an injected now', async (t) => {
