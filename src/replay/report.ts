@@ -13,6 +13,7 @@ const num = (x: number | null) => (x === null ? '-' : Number.isInteger(x) ? Stri
 /** The side-by-side table: a row per figure, a column per policy. */
 export function comparisonTable(runs: readonly ReplayMetrics[]): string {
   const classes = [...new Set(runs.flatMap((m) => Object.keys(m.waitingDays)))]
+  const languages = [...new Set(runs.flatMap((m) => Object.keys(m.interpreterOrders)))].sort()
   const reasons = [...new Set(runs.flatMap((m) => Object.keys(m.accounts.pendingByReason)))].sort()
   const rows: [string, ...string[]][] = [
     ['policy', ...runs.map((m) => `${m.policy} (${m.method})`)],
@@ -37,7 +38,8 @@ export function comparisonTable(runs: readonly ReplayMetrics[]): string {
     ['peak backlog', ...runs.map((m) => String(Math.max(0, ...m.weeks.map((w) => w.backlog))))],
     ['cancellations (late)', ...runs.map((m) => `${m.cancellations} (${m.lateCancellations})`)],
     ['no-shows', ...runs.map((m) => String(m.noShows))],
-    ['interpreter orders', ...runs.map((m) => Object.entries(m.interpreterOrders).map(([l, n]) => `${l} ${n}`).join(', ') || '-')],
+    ['interpreter orders', ...runs.map((m) => String(Object.values(m.interpreterOrders).reduce((a, b) => a + b, 0)))],
+    ...languages.map((l): [string, ...string[]] => [`  ${l}`, ...runs.map((m) => String(m.interpreterOrders[l] ?? 0))]),
   ]
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n') + '\n'
