@@ -22,6 +22,7 @@ export async function seedCentre(b: Built, n = 4) {
   }
   const own = Array.from({ length: n }, (_, i) => referral({ externalRef: `A-${i}`, settledOn: SETTLED }))
   const other = Array.from({ length: n }, (_, i) => referral({ externalRef: `B-${i}`, municipality: '5035', settledOn: SETTLED }))
+  if (n === 0) return { own: [], other: [] }
   const a = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: own } })
   const b2 = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.otherMunicipality, payload: { referrals: other } })
   if (a.statusCode !== 200 || b2.statusCode !== 200) throw new Error(`seed referrals: ${a.body} ${b2.body}`)

@@ -2,8 +2,8 @@ import t from 'tap'
 import { cancelSession } from '../../src/services/sessions.ts'
 import { createSessionRepository } from '../../src/store/session-repository.ts'
 import { createSettingsRepository } from '../../src/store/settings-repository.ts'
-import { build } from '../helpers/build.ts'
-import { proposeOn, seedCentre } from './allocation-seed.ts'
+import { build, referral } from '../helpers/build.ts'
+import { proposeOn, seedCentre, SETTLED } from './allocation-seed.ts'
 
 type WireSession = { id: string; start: string; counsellorId: string; referralId?: string; referralIds?: string[]; interpreterOrderBy?: string }
 
@@ -73,4 +73,24 @@ t.test('a municipality key sees only the sessions of its own referrals', async (
   t.ok(byCounsellor.length >= 1 && byCounsellor.every((s) => s.counsellorId === first.counsellorId && s.start.slice(0, 10) === first.start.slice(0, 10)), 'filters by counsellor and date range')
   const analyst = await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.analyst })
   t.equal(analyst.statusCode, 403, 'an analyst sees no sessions')
+})
+
+t.test('a group meeting shared by two municipalities shows each only its own referral ids', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  await seedCentre(b, 0)
+  const ukraine = (m: string, i: number) => referral({ externalRef: `U-${m}-${i}`, municipality: m, track: 'ukraine', language: 'uk', settledOn: SETTLED, competenceMappingDone: false })
+  const own = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: [ukraine('5001', 1), ukraine('5001', 2)] } })).json().ids as string[]
+  const other = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.otherMunicipality, payload: { referrals: [ukraine('5035', 1)] } })).json().ids as string[]
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const all = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  const group = all.find((s) => s.referralIds !== undefined)
+  if (!group) throw new Error('the run planned no group meeting')
+  t.same([...group.referralIds!].sort(), [...own, ...other].sort(), 'the coordinator sees every participant of the group meeting')
+  const mine = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.municipality })).json().sessions as WireSession[]
+  const myGroup = mine.find((s) => s.id === group.id)
+  t.same([...(myGroup?.referralIds ?? [])].sort(), [...own].sort(), "municipality 5001 sees the meeting with only its own referral ids")
+  const theirs = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.otherMunicipality })).json().sessions as WireSession[]
+  t.same(theirs.find((s) => s.id === group.id)?.referralIds, other, 'and 5035 only its own')
 })
