@@ -1,0 +1,139 @@
+// HTTP load on loopback (not a test): referral batch intake and proposal reads under concurrent
+// clients, with autocannon against `tildeling serve` in a child process (so the load generator
+// does not share the server's event loop). Prints the figures and writes them into the
+// "## HTTP load" section of bench/README.md.
+//
+//   npx tsx bench/http.ts [--duration 10] [--runs 3] [--connections 10]
+import autocannon from 'autocannon'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { allocationDeps, propose } from '../src/services/allocation.ts'
+import { loadDemoCentre } from '../src/services/demo.ts'
+import { openDatabase } from '../src/store/db.ts'
+import { createKeyRepository } from '../src/store/key-repository.ts'
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '10' } } })
+const DURATION = Number(values.duration)
+const RUNS = Number(values.runs)
+const CONNECTIONS = Number(values.connections)
+const BATCH = 100
+const ROOT = new URL('..', import.meta.url).pathname
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.on('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address()
+      s.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** A municipality's batch: BATCH referrals, re-posted on every request (idempotent: updates). */
+function batchBody(): string {
+  const referrals = Array.from({ length: BATCH }, (_, i) => ({
+    externalRef: `LOAD-${i}`,
+    municipality: '5001',
+    track: 'ordinary',
+    settledOn: '2026-09-01',
+    language: ['ar', 'ti', 'prs', 'so'][i % 4],
+    competenceMappingDone: true,
+    advisorConsent: true,
+    participant: { name: 'Fiktiv Person' },
+    advisor: { name: 'Kari Rådgiver', email: 'kari@example.no' },
+  }))
+  return JSON.stringify({ referrals })
+}
+
+type Figures = { reqPerSec: number; p50: number; p99: number; errors: number; non2xx: number }
+
+async function load(url: string, opts: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }): Promise<Figures> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, method: opts.method, headers: opts.headers, ...(opts.body !== undefined && { body: opts.body }) })
+  return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+
+function medianOf(runs: Figures[]): Figures {
+  return {
+    reqPerSec: median(runs.map((r) => r.reqPerSec)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tildeling-http-bench-'))
+const dbPath = join(dir, 'bench.db')
+const db = openDatabase(dbPath)
+loadDemoCentre(db)
+const keys = createKeyRepository(db)
+const coordinator = keys.create('coordinator').key
+const municipality = keys.create('municipality', '5001').key
+const proposal = propose(allocationDeps(db), {})
+const proposalBytes = JSON.stringify(proposal).length
+db.close()
+
+const port = await freePort()
+const server = spawn(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--db', dbPath], {
+  cwd: ROOT,
+  env: { ...process.env, LOG_LEVEL: 'warn', TILDELING_SECRET: '' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+})
+const base = `http://127.0.0.1:${port}`
+try {
+  for (let i = 0; ; i++) {
+    if (i > 100) throw new Error('the server did not start')
+    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false)
+    if (ok) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const scenarios: { name: string; url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }[] = [
+    { name: `POST /v1/referrals (batch of ${BATCH})`, url: `${base}/v1/referrals`, method: 'POST', headers: { authorization: `Bearer ${municipality}`, 'content-type': 'application/json' }, body: batchBody() },
+    { name: `GET /v1/allocations/:id (${proposal.sessions.length} sessions, ${(proposalBytes / 1024).toFixed(0)} KB)`, url: `${base}/v1/allocations/${proposal.id}`, method: 'GET', headers: { authorization: `Bearer ${coordinator}` } },
+  ]
+  const rows: string[] = []
+  for (const s of scenarios) {
+    const runs: Figures[] = []
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(await load(s.url, s))
+      process.stderr.write(`${s.name}: run ${i + 1}/${RUNS} ${runs.at(-1)!.reqPerSec.toFixed(0)} req/s\n`)
+    }
+    const m = medianOf(runs)
+    const perSec = s.method === 'POST' ? ` (${(m.reqPerSec * BATCH).toFixed(0)} referrals/s)` : ''
+    rows.push(`| ${s.name} | ${m.reqPerSec.toFixed(0)}${perSec} | ${m.p50} | ${m.p99} | ${m.errors + m.non2xx} |`)
+  }
+  const section = [
+    '## HTTP load',
+    '',
+    `\`npx tsx bench/http.ts\`: autocannon on loopback against \`tildeling serve\` in a child process (SQLite file, WAL), ${CONNECTIONS} connections, ${DURATION} s per run, median of ${RUNS} runs; ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}. Measured ${new Date().toISOString().slice(0, 16)}Z. Server and load generator share the machine.`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | errors + non-2xx |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n')
+  process.stdout.write(`${section}\n`)
+  writeSection(join(ROOT, 'bench/README.md'), section)
+} finally {
+  server.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}
+
+/** Replace (or append) only the "## HTTP load" section; the rest of the file belongs to the solver bench. */
+function writeSection(path: string, section: string): void {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
+  const start = text.indexOf('## HTTP load')
+  if (start === -1) {
+    writeFileSync(path, `${text.trimEnd()}\n\n${section}`)
+    return
+  }
+  const next = text.indexOf('\n## ', start + 1)
+  writeFileSync(path, text.slice(0, start) + section + (next === -1 ? '' : text.slice(next + 1)))
+}
