@@ -3,6 +3,7 @@
 import { addDays, daysBetween } from '../../solver/calendar.ts'
 import type { IsoDate, Method, Referral, Track } from '../../solver/types.ts'
 import type { ReplayPolicy } from './policies.ts'
+import { TARGET_BASES } from './targets.ts'
 import type { ReferralOutcome } from './simulate.ts'
 
 export type WeekMetrics = {
@@ -31,6 +32,8 @@ export type WeekMetrics = {
   solveMs: number
   /** Of ordinary referrals whose deadline has passed or who were seen in time by the week's end: the share seen in time. */
   readonly withinDeadlineShareToDate: number | null
+  /** The same over every referral, against its target date (targets.ts: the deadline, or a stated service target). */
+  readonly withinTargetShareToDate: number | null
 }
 
 export type Distribution = { readonly n: number; readonly median: number | null; readonly p90: number | null }
@@ -58,6 +61,14 @@ export type ReplayMetrics = {
     readonly decided: number
     readonly withinDeadline: number
     readonly share: number | null
+  }
+  /** Every referral against its target date (targets.ts): the deadline for ordinary, stated service targets for the others. */
+  readonly target: {
+    readonly referrals: number
+    readonly decided: number
+    readonly withinTarget: number
+    readonly share: number | null
+    readonly bases: Readonly<Record<Track, string>>
   }
   /** Settlement to first session held, days. */
   readonly daysToFirstSession: Distribution
@@ -98,6 +109,7 @@ export function summarise(input: {
   weeks: readonly WeekMetrics[]
   states: readonly { referral: Referral; outcome: ReferralOutcome }[]
   deadlineOf: (r: Referral) => IsoDate | null
+  targetOf: (r: Referral) => IsoDate
   interpreterOrders: Readonly<Record<string, number>>
   solveMs: number
   seed: number
@@ -112,6 +124,8 @@ export function summarise(input: {
   let ordinary = 0
   let decided = 0
   let met = 0
+  let targetDecided = 0
+  let targetMet = 0
   const lastDay = weeks.length > 0 ? addDays(weeks[weeks.length - 1]!.week, 6) : input.to
   for (const { referral: r, outcome: o } of states) {
     for (const c of classesOf(r)) if (!waits.has(c)) waits.set(c, { days: [], pending: 0 })
@@ -127,6 +141,10 @@ export function summarise(input: {
       }
       for (const c of classesOf(r)) waits.get(c)!.pending++
     }
+    const target = input.targetOf(r)
+    const inTime = o.status === 'held' && o.firstOn <= target
+    if (inTime) targetMet++
+    if (inTime || target <= lastDay) targetDecided++
     const deadline = input.deadlineOf(r)
     if (deadline === null) continue
     ordinary++
@@ -145,6 +163,7 @@ export function summarise(input: {
     to: input.to,
     accounts: { referrals: states.length, held, booked, pending, pendingByReason, withdrawn: 0 },
     ordinary: { referrals: ordinary, decided, withinDeadline: met, share: decided > 0 ? met / decided : null },
+    target: { referrals: states.length, decided: targetDecided, withinTarget: targetMet, share: targetDecided > 0 ? targetMet / targetDecided : null, bases: TARGET_BASES },
     daysToFirstSession: distribution(toFirst),
     waitingDays: Object.fromEntries([...waits].sort(([a], [b]) => a.localeCompare(b)).map(([c, w]) => [c, { ...distribution(w.days), pending: w.pending }])),
     sessionsHeld: sum((w) => w.sessionsHeld),

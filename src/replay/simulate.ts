@@ -14,6 +14,7 @@ import type { Scenario } from '../schemas/scenario.ts'
 import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
 import { summarise, type ReplayMetrics, type WeekMetrics } from './metrics.ts'
 import type { ReplayPolicy } from './policies.ts'
+import { targetOf } from './targets.ts'
 
 /** Why a referral is still waiting at the end: the last run's reason, or an event after it. */
 export type PendingReason = Reason | 'awaiting-next-run'
@@ -132,7 +133,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
 
   const held: HeldSession[] = []
   const weeks: WeekMetrics[] = []
-  let week: Omit<WeekMetrics, 'backlog' | 'known' | 'withinDeadlineShareToDate'> | undefined
+  let week: Omit<WeekMetrics, 'backlog' | 'known' | 'withinDeadlineShareToDate' | 'withinTargetShareToDate'> | undefined
   const interpreterOrders: Record<string, number> = {}
   let solveMs = 0
 
@@ -289,17 +290,23 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     let backlog = 0
     let decided = 0
     let met = 0
+    let targetDecided = 0
+    let targetMet = 0
     for (const st of states.values()) {
       if (st.referral.referredOn > sunday) continue
       known++
       if (!st.firstHeld) backlog++
+      const target = targetOf(st.referral, policy).date
+      const inTime = st.firstHeld !== undefined && dateOf(st.firstHeld) <= target
+      if (inTime) targetMet++
+      if (inTime || target <= sunday) targetDecided++
       const deadline = deadlineOf(st.referral, policy)
       if (deadline === null) continue
       const ok = st.firstHeld !== undefined && dateOf(st.firstHeld) <= deadline
       if (ok) met++
       if (ok || deadline <= sunday) decided++
     }
-    weeks.push({ ...week, known, backlog, withinDeadlineShareToDate: decided > 0 ? met / decided : null })
+    weeks.push({ ...week, known, backlog, withinDeadlineShareToDate: decided > 0 ? met / decided : null, withinTargetShareToDate: targetDecided > 0 ? targetMet / targetDecided : null })
     opts.onWeek?.(w + 1, totalWeeks)
   }
 
@@ -319,6 +326,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     weeks,
     states: [...states.values()].map((st) => ({ referral: st.referral, outcome: outcomes.get(st.referral.id)! })),
     deadlineOf: (r) => deadlineOf(r, policyOn(from)),
+    targetOf: (r) => targetOf(r, policyOn(from)).date,
     interpreterOrders,
     solveMs,
     seed,

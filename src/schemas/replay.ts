@@ -38,6 +38,7 @@ export const WeekMetricsSchema = z.object({
   interpreterOrders: z.number().int(),
   solveMs: z.number(),
   withinDeadlineShareToDate: share,
+  withinTargetShareToDate: share,
 })
 
 /** One policy's figures: aggregates only, no referral ids or personal data (fit for analysts). */
@@ -56,6 +57,13 @@ export const ReplayMetricsSchema = z.object({
     withdrawn: z.number().int(),
   }),
   ordinary: z.object({ referrals: z.number().int(), decided: z.number().int(), withinDeadline: z.number().int(), share }),
+  target: z.object({
+    referrals: z.number().int(),
+    decided: z.number().int(),
+    withinTarget: z.number().int(),
+    share,
+    bases: z.object({ ordinary: z.string(), corona: z.string(), ukraine: z.string() }).describe('what each track is counted against'),
+  }),
   daysToFirstSession: DistributionSchema,
   waitingDays: z.record(z.string(), DistributionSchema.extend({ pending: z.number().int() })),
   sessionsHeld: z.number().int(),

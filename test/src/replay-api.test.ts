@@ -29,6 +29,8 @@ t.test('POST /v1/replays: figures per policy for analysts and coordinators, noth
   t.same(body.policies.map((p: { policy: string }) => p.policy), ['fifo', 'optimised'], 'one result per policy, in order')
   const a = body.policies[1].accounts
   t.equal(a.held + a.booked + a.pending + a.withdrawn, 12, 'the accounts add up to the posted referrals')
+  t.equal(body.policies[1].target.referrals, 12, 'the share by target date is in the result')
+  t.ok(body.policies[1].weeks.some((w: { withinTargetShareToDate: unknown }) => typeof w.withinTargetShareToDate === 'number'), 'with its weekly figure')
   t.notMatch(res.body, /Amina|2020 ?12345678|Per Advisor|kommune\.no|ref-\d/, 'no names, DUF numbers, e-mails or referral ids in the result')
   const coordinator = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.coordinator, payload: scenario })
   t.equal(coordinator.statusCode, 200, 'a coordinator may replay too')

@@ -137,6 +137,7 @@ t.test('tildeling replay: a table on stdout, files in --out, no progress bar off
   t.same(metrics.policies.map((m: ReplayMetrics) => m.policy), ['fifo', 'optimised'], 'metrics.json holds each policy')
   t.match(readFileSync(join(out, 'backlog.svg'), 'utf8'), /^<svg/, 'the backlog chart is SVG')
   t.match(readFileSync(join(out, 'within-deadline.svg'), 'utf8'), /optimised/, 'the deadline chart has a line per policy')
+  t.match(readFileSync(join(out, 'within-target.svg'), 'utf8'), /^<svg/, 'and the target-date chart is written too')
   const bad = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'replay', file, '--policy', 'lottery']).catch((e) => e)
   t.equal(bad.code, 1, 'an unknown policy exits 1')
   t.equal(bad.stderr.trim().split('\n').length, 1, 'with one line on stderr')
