@@ -143,12 +143,13 @@ export type ExtraCapacity = {
   readonly probes: readonly Probe[]
 }
 
-/** Referrals left waiting for reasons of their own, which no added capacity changes. */
+/** Referrals left waiting for reasons of their own, which no added capacity changes (nor those past their target on arrival). */
 const NOT_CAPACITY = new Set(['missing-competence-mapping', 'deferred'])
 
 /**
  * The share of referrals with a target in the period that a replay saw by their target date;
- * referrals still waiting for their competence mapping or deferral at the end are left out.
+ * referrals still waiting for their competence mapping or deferral at the end, and those whose
+ * target had passed before they could be seen, are left out.
  */
 function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number, seed: number | undefined): Probe {
   const run = simulate(scenario, policy, { seed, extraCounsellors: (from, p) => virtualCounsellors(extra, from, p) })
@@ -158,7 +159,9 @@ function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number
   for (const [id, o] of run.outcomes) {
     if (o.status === 'pending' && NOT_CAPACITY.has(o.reason)) continue
     const r = run.referrals.get(id)!
-    const target = targetOf(r, resolvePolicy(policyInput, r.referredOn)).date
+    const p = resolvePolicy(policyInput, r.referredOn)
+    const target = targetOf(r, p).date
+    if (addDays(r.referredOn, r.interpreter ? p.leadDays[r.track] : p.noticeDays) > target) continue
     const ok = o.status === 'held' && o.firstOn <= target
     if (ok) met++
     if (ok || target <= run.metrics.to) decided++

@@ -14,8 +14,8 @@ const referral = (id: string, over: Partial<Referral> = {}): Referral => ({
 
 t.test('target dates: the legal deadline for ordinary, stated service targets for the others', async (t) => {
   t.same(targetOf(referral('o'), policy), { date: '2025-04-08', basis: 'deadline' }, 'ordinary: settlement + 3 months')
-  t.same(targetOf(referral('c', { track: 'corona', settledOn: '2020-06-10' }), policy), { date: '2020-09-10', basis: '3-month mark' }, 'corona: the 3-month mark')
-  t.same(targetOf(referral('c', { track: 'corona', settledOn: '2020-06-10', programmeEndsOn: '2020-08-01' }), policy), { date: '2020-07-31', basis: 'programme end' }, 'corona: the programme end when sooner')
+  t.same(targetOf(referral('c', { track: 'corona', settledOn: '2019-06-10', referredOn: '2020-09-14' }), policy), { date: '2020-12-14', basis: '3 months after referral' }, 'corona: 3 months after referral (people already in the programme)')
+  t.same(targetOf(referral('c', { track: 'corona', settledOn: '2019-06-10', referredOn: '2020-09-14', programmeEndsOn: '2020-11-01' }), policy), { date: '2020-10-31', basis: 'programme end' }, 'corona: the programme end when sooner')
   t.same(targetOf(referral('u', { track: 'ukraine', referredOn: '2022-09-05' }), policy), { date: '2022-12-05', basis: '3 months after referral' }, 'ukraine: 3 months after referral')
 })
 
