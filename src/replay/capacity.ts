@@ -41,7 +41,7 @@ export type CapacityTable = {
   readonly peakShortfallHours: number
   /** The same in counsellor-days of the centre's working day. */
   readonly missingCounsellorDays: number
-  /** Referrals whose target had passed, or could not be reached, by the time they were referred. */
+  /** Referrals whose target had passed, or could not be reached, by the time they were referred (or the period began). */
   readonly unreachableOnArrival: number
   /** Referrals with targets after the period (not counted). */
   readonly dueAfterPeriod: number
@@ -70,7 +70,8 @@ export function capacityTable(input: {
   for (const r of input.referrals) {
     const policy = input.policyOn(r.referredOn > from ? r.referredOn : from)
     const target = targetOf(r, policy).date
-    const earliest = addDays(r.referredOn, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
+    // Known from referral, but planned from the period's start at the earliest.
+    const earliest = addDays(r.referredOn > from ? r.referredOn : from, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
     let on = target
     if (earliest > target) {
       unreachableOnArrival++
@@ -161,7 +162,8 @@ function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number
     const r = run.referrals.get(id)!
     const p = resolvePolicy(policyInput, r.referredOn)
     const target = targetOf(r, p).date
-    if (addDays(r.referredOn, r.interpreter ? p.leadDays[r.track] : p.noticeDays) > target) continue
+    const known = r.referredOn > run.metrics.from ? r.referredOn : run.metrics.from
+    if (addDays(known, r.interpreter ? p.leadDays[r.track] : p.noticeDays) > target) continue
     const ok = o.status === 'held' && o.firstOn <= target
     if (ok) met++
     if (ok || target <= run.metrics.to) decided++

@@ -59,3 +59,17 @@ t.test('the search finds the fewest added counsellor-days a week that reach the 
   t.ok(below && below.share! < 1, 'one day less does not')
   t.equal(searchExtraCapacity(scenario, { target: 0.01 }).daysPerWeek, 0, 'a target already met needs nothing added')
 })
+
+t.test('tildeling capacity: the weekly table, the stated targets and the answer; a bad target is one line, exit 1', async (t) => {
+  const { execFile } = await import('node:child_process')
+  const { promisify } = await import('node:util')
+  const run = promisify(execFile)
+  const file = new URL('../../fixtures/ukraine-surge-2022.json', import.meta.url).pathname
+  const { stdout } = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'capacity', file, '--target', '0.9'])
+  t.match(stdout, /^week\s+due\s+needed h\s+available h/m, 'a row per week of hours needed and available')
+  t.match(stdout, /Targets: ordinary: the legal deadline/, 'says what each track is counted against')
+  t.match(stdout, /Fewest added counsellor-days per week that reach it: \d+/, 'answers with the added counsellor-days for 90 %')
+  const bad = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'capacity', file, '--target', '2']).catch((e) => e)
+  t.equal(bad.code, 1, 'a target share above 1 exits 1')
+  t.equal(bad.stderr.trim().split('\n').length, 1, 'with one line on stderr')
+})
