@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { daysBetween } from '../../solver/calendar.ts'
 import { requireRole } from '../auth/index.ts'
 import { Validation } from '../errors.ts'
 import { BUILT_IN_POLICIES, scenarioPolicy } from '../replay/policies.ts'
-import { simulate } from '../replay/simulate.ts'
+import { replayPeriod, simulate } from '../replay/simulate.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { MAX_REPLAY_REFERRALS, ReplayBodySchema, ReplayQuerySchema, ReplayResultSchema } from '../schemas/replay.ts'
+
+/** The request runs the whole replay: its length is bounded as well as its size. */
+const MAX_REPLAY_DAYS = 3 * 366
 
 /** Replays for analysts: the engine of `tildeling replay` on a posted scenario; aggregates only. */
 const replayRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -31,6 +35,10 @@ const replayRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const scenario = request.body
+      const { from, to } = replayPeriod(scenario)
+      if (daysBetween(from, to) > MAX_REPLAY_DAYS) {
+        throw new Validation(`a replay covers at most three years; this one runs ${from} to ${to}`, [{ path: 'to', message: 'at most three years after from' }])
+      }
       const policies = request.query.policy ? request.query.policy.split(',').map((p) => BUILT_IN_POLICIES[p]!) : [scenarioPolicy(scenario.policy !== undefined)]
       const runs = policies.map((p) => simulate(scenario, p, { seed: request.query.seed }).metrics)
       return { scenario: scenario.name, policies: runs }

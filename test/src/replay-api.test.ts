@@ -50,6 +50,8 @@ t.test('POST /v1/replays: bad scenarios and oversized ones are problems', async 
   const big = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.analyst, payload: many })
   t.equal(big.statusCode, 422, 'over 20,000 referrals is refused')
   t.match(big.json().detail, /at most 20,000 referrals/, 'and says the bound')
+  const long = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.analyst, payload: { ...scenario, to: '2035-01-01' } })
+  t.equal(long.statusCode, 422, 'a period of ten years is refused')
 })
 
 t.test('GET /v1/capacity: the centre\'s open referrals against its counsellors, per week', async (t) => {
