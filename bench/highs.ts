@@ -4,7 +4,7 @@
 // and date, ≤ the interpreter capacity. It pools the counsellors of a date (ignoring which
 // counsellor serves which municipality and minutes per session), so it is a relaxation: its
 // optimum bounds what any exact assignment can reach.
-import highsLoader from 'highs'
+import highsModule from 'highs'
 import { buildModel } from '../solver/solve.ts'
 import type { Problem } from '../solver/types.ts'
 
@@ -46,9 +46,12 @@ export async function highsBound(problem: Problem, timeLimitSec: number): Promis
   }
   if (vars.length === 0) return { status: 'empty', bound: 0, ms: 0, variables: 0 }
   const lp = ['Maximize', ` obj: ${vars.join(' + ')}`, 'Subject To', ...rows.map((r) => ` ${r}`), 'Binary', ...vars.map((v) => ` ${v}`), 'End'].join('\n')
+  // highs ships CJS typings whose default export TypeScript sees as the module under NodeNext; at
+  // runtime the default import is the loader function.
+  const highsLoader = highsModule as unknown as () => Promise<{ solve(lp: string, options?: object): { Status: string; ObjectiveValue: number } }>
   const highs = await highsLoader()
   const t0 = performance.now()
-  const solution = highs.solve(lp, { time_limit: timeLimitSec, mip_rel_gap: 0 } as never)
+  const solution = highs.solve(lp, { time_limit: timeLimitSec, mip_rel_gap: 0 })
   const ms = performance.now() - t0
   return { status: solution.Status, bound: Math.round(solution.ObjectiveValue), ms, variables: vars.length }
 }
