@@ -8,7 +8,8 @@ import { validateProposal } from '../solver/validate.ts'
 import type { Method, Problem } from '../solver/types.ts'
 import { median } from './stats.ts'
 
-export type Size = { readonly referrals: number; readonly counsellors: number; readonly weeks: number; readonly runs: number }
+/** `shortage` scales counsellor hours (generator option): 1 leaves room for nearly everyone, 0.4 is a real squeeze. */
+export type Size = { readonly referrals: number; readonly counsellors: number; readonly weeks: number; readonly runs: number; readonly shortage?: number }
 
 export type MethodResult = {
   readonly method: Method
@@ -21,7 +22,7 @@ export type MethodResult = {
 }
 
 export function problemFor(size: Size, seed = 1): Problem {
-  const scenario = ScenarioSchema.parse(generateScenario({ seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks }))
+  const scenario = ScenarioSchema.parse(generateScenario({ seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks, shortage: size.shortage ?? 1 }))
   return scenarioProblem(scenario)
 }
 
