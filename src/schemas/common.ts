@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { PRIORITY_RULES, REASONS, TRACKS } from '../../solver/types.ts'
 
 /** `YYYY-MM-DD`, a real calendar date (2025-02-30 is refused). */
 export const IsoDateSchema = z.iso.date({ error: 'must be a real date, YYYY-MM-DD' })
@@ -14,17 +15,8 @@ export const ClockTimeSchema = z
 /** A Norwegian municipality number: four digits. */
 export const MunicipalityNumberSchema = z.string().regex(/^\d{4}$/, 'must be a four-digit municipality number')
 
-export const TrackSchema = z.enum(['ordinary', 'ukraine', 'corona'])
+export const TrackSchema = z.enum(TRACKS)
 
-export const ReasonSchema = z.enum([
-  'deferred',
-  'missing-competence-mapping',
-  'awaiting-group-meeting',
-  'programme-ended',
-  'no-capacity-before-deadline',
-  'no-capacity-in-horizon',
-  'lead-time',
-  'lower-priority',
-])
+export const ReasonSchema = z.enum(REASONS)
 
-export const PriorityRuleSchema = z.enum(['deadline', 'threatened-industry', 'programme-time', 'waiting-time'])
+export const PriorityRuleSchema = z.enum(PRIORITY_RULES)
