@@ -14,11 +14,11 @@ export type Built = {
 type Headers = { authorization: string }
 
 /**
- * An app on a fresh :memory: database with a key of each role; closed (app, then database) when
- * the test ends. `secret: null` builds one without TILDELING_SECRET.
+ * An app on a fresh :memory: database (or the file `dbPath`) with a key of each role; closed (app,
+ * then database) when the test ends. `secret: null` builds one without TILDELING_SECRET.
  */
-export async function build(t: Test, opts: { secret?: string | null; logger?: FastifyBaseLogger } = {}): Promise<Built> {
-  const db = openDatabase(':memory:')
+export async function build(t: Test, opts: { secret?: string | null; logger?: FastifyBaseLogger; dbPath?: string } = {}): Promise<Built> {
+  const db = openDatabase(opts.dbPath ?? ':memory:')
   const app = await buildApp({ db, secret: opts.secret === null ? undefined : (opts.secret ?? TEST_SECRET), ...(opts.logger && { logger: opts.logger }) })
   t.teardown(async () => {
     await app.close()

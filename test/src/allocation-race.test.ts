@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildApp } from '../../src/app.ts'
-import { createKeyRepository } from '../../src/store/key-repository.ts'
 import { openDatabase } from '../../src/store/db.ts'
-import { TEST_SECRET, type Built } from '../helpers/build.ts'
+import { build } from '../helpers/build.ts'
 import { proposeOn, seedCentre } from './allocation-seed.ts'
 
 /** Commit one allocation in a child process once the wall clock reaches `at`, so both children hit the database together. */
@@ -34,20 +32,9 @@ t.test('two commits built on the same state, in two processes at once: exactly o
   const dir = mkdtempSync(join(tmpdir(), 'tildeling-race-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const dbPath = join(dir, 'race.db')
-  const db = openDatabase(dbPath)
-  const app = await buildApp({ db, secret: TEST_SECRET })
-  const keys = createKeyRepository(db)
-  const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
-  const built = {
-    app,
-    db,
-    auth: {
-      coordinator: bearer(keys.create('coordinator').key),
-      municipality: bearer(keys.create('municipality', '5001').key),
-      otherMunicipality: bearer(keys.create('municipality', '5035').key),
-      analyst: bearer(keys.create('analyst').key),
-    },
-  } satisfies Built
+  // Built on a file, so the two child processes below share it; closed before they start.
+  const built = await build(t, { dbPath })
+  const { app, db } = built
   await seedCentre(built, 6)
   const a = await proposeOn(built)
   const b = await proposeOn(built)
