@@ -53,9 +53,17 @@ export const ReferralBatchSchema = z.strictObject({
   referrals: z.array(z.unknown()).min(1, 'a batch holds 1 to 5,000 referrals').max(5000, 'a batch holds 1 to 5,000 referrals'),
 })
 
-/** A referral in a scenario file: the API's shape, with an optional id and no advisor needed (analysts work pseudonymised). */
+/**
+ * A referral in a scenario file: the API's shape, with an optional id, no advisor needed (analysts
+ * work pseudonymised), and, for history, the date it was withdrawn (what PATCH withdrawn does live).
+ */
 export const ScenarioReferralSchema = z
-  .strictObject({ ...referralFields, id: z.string().min(1).max(64).optional(), advisor: AdvisorSchema.optional() })
+  .strictObject({
+    ...referralFields,
+    id: z.string().min(1).max(64).optional(),
+    advisor: AdvisorSchema.optional(),
+    withdrawnOn: IsoDateSchema.optional().describe('the referral was withdrawn that day (e.g. the participant moved or needs no guidance); nothing is planned from then'),
+  })
   .superRefine(checkReferral)
 export type ScenarioReferral = z.infer<typeof ScenarioReferralSchema>
 
