@@ -29,7 +29,7 @@ export function formatCapacity(name: string, table: CapacityTable, extra: ExtraC
     '',
     `Needed ${h(table.neededHours)} h against ${h(table.availableHours)} h available.`,
     `Missing at the worst week: ${h(table.peakShortfallHours)} h = at least ${table.missingCounsellorDays} counsellor-days (every session at its last moment; a lower bound).`,
-    `Already past their target when referred: ${table.unreachableOnArrival}; targets after the period (not counted): ${table.dueAfterPeriod}.`,
+    `Already past their target when referred: ${table.unreachableOnArrival}; targets after the period (not counted): ${table.dueAfterPeriod}; withdrawn before their week (not counted): ${table.withdrawn}.`,
     '',
     `Replay search (${extra.policy}), target ${(extra.target * 100).toFixed(0)} % seen by their target date:`,
     ...extra.probes.map((p) => `  +${String(p.daysPerWeek).padStart(2)} counsellor-days/week: ${p.met}/${p.decided} = ${p.share === null ? '-' : (p.share * 100).toFixed(1) + ' %'}`),
@@ -64,6 +64,7 @@ export function registerCapacity(program: Command): void {
           policyOn: (d) => resolvePolicy(input, d),
           from,
           to,
+          withdrawnOn: new Map(scenario.referrals.flatMap((r) => (r.withdrawnOn !== undefined ? [[r.id ?? r.externalRef, r.withdrawnOn] as const] : []))),
         })
         const extra = searchExtraCapacity(scenario, { target: opts.target, policy, seed: opts.seed })
         process.stdout.write(formatCapacity(scenario.name, table, extra))

@@ -45,6 +45,8 @@ export type CapacityTable = {
   readonly unreachableOnArrival: number
   /** Referrals with targets after the period (not counted). */
   readonly dueAfterPeriod: number
+  /** Referrals withdrawn before the week their hours fall in (not counted). */
+  readonly withdrawn: number
   readonly targets: typeof TARGET_BASES
 }
 
@@ -59,6 +61,8 @@ export function capacityTable(input: {
   readonly policyOn: (d: IsoDate) => Policy
   readonly from: IsoDate
   readonly to: IsoDate
+  /** Withdrawal dates by referral id (scenario history). */
+  readonly withdrawnOn?: ReadonlyMap<string, IsoDate>
 }): CapacityTable {
   const { from, to } = input
   const first = mondayOf(from)
@@ -67,6 +71,7 @@ export function capacityTable(input: {
   const due = new Array<number>(count).fill(0)
   let unreachableOnArrival = 0
   let dueAfterPeriod = 0
+  let withdrawn = 0
   for (const r of input.referrals) {
     const policy = input.policyOn(r.referredOn > from ? r.referredOn : from)
     const target = targetOf(r, policy).date
@@ -79,6 +84,11 @@ export function capacityTable(input: {
     }
     if (on > to) {
       dueAfterPeriod++
+      continue
+    }
+    const gone = input.withdrawnOn?.get(r.id)
+    if (gone !== undefined && gone <= on) {
+      withdrawn++
       continue
     }
     const w = Math.max(0, Math.floor(daysBetween(first, on) / 7))
@@ -114,6 +124,7 @@ export function capacityTable(input: {
     missingCounsellorDays: Math.ceil(peakShortfallHours / dayHours),
     unreachableOnArrival,
     dueAfterPeriod,
+    withdrawn,
     targets: TARGET_BASES,
   }
 }
@@ -158,7 +169,7 @@ function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number
   let met = 0
   let decided = 0
   for (const [id, o] of run.outcomes) {
-    if (o.status === 'pending' && NOT_CAPACITY.has(o.reason)) continue
+    if ((o.status === 'pending' && NOT_CAPACITY.has(o.reason)) || o.status === 'withdrawn') continue
     const r = run.referrals.get(id)!
     const p = resolvePolicy(policyInput, r.referredOn)
     const target = targetOf(r, p).date

@@ -52,7 +52,7 @@ export type ReplayMetrics = {
     readonly booked: number
     readonly pending: number
     readonly pendingByReason: Readonly<Record<string, number>>
-    /** The scenario format has no withdrawal yet: always 0, kept so the accounts read as the issue states them. */
+    /** Withdrawn (scenario `withdrawnOn`) before a first session: out of every share and wait below. */
     readonly withdrawn: number
   }
   readonly ordinary: {
@@ -119,6 +119,7 @@ export function summarise(input: {
   let held = 0
   let booked = 0
   let pending = 0
+  let withdrawn = 0
   const toFirst: number[] = []
   const waits = new Map<string, { days: number[]; pending: number }>()
   let ordinary = 0
@@ -128,6 +129,10 @@ export function summarise(input: {
   let targetMet = 0
   const lastDay = weeks.length > 0 ? addDays(weeks[weeks.length - 1]!.week, 6) : input.to
   for (const { referral: r, outcome: o } of states) {
+    if (o.status === 'withdrawn') {
+      withdrawn++
+      continue
+    }
     for (const c of classesOf(r)) if (!waits.has(c)) waits.set(c, { days: [], pending: 0 })
     if (o.status === 'held') {
       held++
@@ -161,7 +166,7 @@ export function summarise(input: {
     seed: input.seed,
     from: input.from,
     to: input.to,
-    accounts: { referrals: states.length, held, booked, pending, pendingByReason, withdrawn: 0 },
+    accounts: { referrals: states.length, held, booked, pending, pendingByReason, withdrawn },
     ordinary: { referrals: ordinary, decided, withinDeadline: met, share: decided > 0 ? met / decided : null },
     target: { referrals: states.length, decided: targetDecided, withinTarget: targetMet, share: targetDecided > 0 ? targetMet / targetDecided : null, bases: TARGET_BASES },
     daysToFirstSession: distribution(toFirst),

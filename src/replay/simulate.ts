@@ -24,6 +24,8 @@ export type ReferralOutcome =
   | { readonly status: 'held'; readonly firstOn: IsoDate }
   | { readonly status: 'booked'; readonly firstOn: IsoDate }
   | { readonly status: 'pending'; readonly reason: PendingReason }
+  /** Withdrawn (scenario `withdrawnOn`) before a first session was held. */
+  | { readonly status: 'withdrawn'; readonly on: IsoDate }
 
 /** A session that took place (or was missed), with what happened to it. */
 export type HeldSession = Session & { readonly outcome: 'held' | 'no-show' }
@@ -89,6 +91,7 @@ export function replayPeriod(s: Scenario): { from: IsoDate; to: IsoDate } {
 
 type State = {
   referral: Referral
+  withdrawnOn?: IsoDate
   firstHeld?: Session
   groupHeld: boolean
   followupHeld: boolean
@@ -114,7 +117,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
   const states = new Map<string, State>()
   for (const r of scenario.referrals) {
     const referral = toSolverReferral(r, from)
-    if (referral.referredOn <= to) states.set(referral.id, { referral, groupHeld: false, followupHeld: false })
+    if (referral.referredOn <= to) states.set(referral.id, { referral, groupHeld: false, followupHeld: false, ...(r.withdrawnOn !== undefined && { withdrawnOn: r.withdrawnOn }) })
   }
   const byReferredOn = [...states.values()].sort((a, b) => (a.referral.referredOn < b.referral.referredOn ? -1 : a.referral.referredOn > b.referral.referredOn ? 1 : 0))
 
@@ -161,6 +164,18 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     drop(s, at, policy)
   }
 
+  /** Cancels a withdrawn participant's bookings from `day` on; a group meeting loses the member, or goes if none is left. */
+  const withdraw = (id: string, day: IsoDate, at: string, policy: Policy) => {
+    for (const [d, l] of [...booked]) {
+      if (d < day) continue
+      for (const s of [...l]) {
+        if (!membersOf(s).includes(id) || !booked.get(d)?.includes(s)) continue
+        if (s.kind === 'group' && s.referralIds.length > 1) booked.set(d, booked.get(d)!.map((x) => (x === s ? { ...s, referralIds: s.referralIds.filter((m) => m !== id) } : x)))
+        else cancel(s, at, policy)
+      }
+    }
+  }
+
   const firstMonday = mondayOf(from)
   const totalWeeks = Math.floor(daysBetween(firstMonday, to) / 7) + 1
   let next = 0
@@ -181,7 +196,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     const open: Referral[] = []
     const pinnedPast: Session[] = []
     for (const st of states.values()) {
-      if (st.referral.referredOn > monday) continue
+      if (st.referral.referredOn > monday || (st.withdrawnOn !== undefined && st.withdrawnOn <= monday)) continue
       const done = st.firstHeld !== undefined && (st.referral.meetings === 1 || st.followupHeld)
       if (done) continue
       open.push(st.groupHeld ? { ...st.referral, groupMeetingDone: true } : st.referral)
@@ -227,6 +242,8 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
       const day = addDays(monday, i)
       // An absence that begins today is known this morning: its sessions are cancelled.
       const morning = toOsloDateTime(day, dayStart)
+      // A withdrawal is known the morning it happens: the participant's bookings are cancelled.
+      for (const st of states.values()) if (st.withdrawnOn === day) withdraw(st.referral.id, day, morning, policy)
       for (const c of counsellors) {
         for (const a of c.absences) {
           if (a.from !== day) continue
@@ -295,6 +312,8 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     for (const st of states.values()) {
       if (st.referral.referredOn > sunday) continue
       known++
+      const gone = st.withdrawnOn !== undefined && st.withdrawnOn <= sunday && !st.firstHeld
+      if (gone) continue
       if (!st.firstHeld) backlog++
       const target = targetOf(st.referral, policy).date
       const inTime = st.firstHeld !== undefined && dateOf(st.firstHeld) <= target
@@ -316,6 +335,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
   for (const [d, l] of booked) for (const s of l) if (s.kind === 'individual') firstBooked.set(s.referralId, d)
   for (const [id, st] of states) {
     if (st.firstHeld) outcomes.set(id, { status: 'held', firstOn: dateOf(st.firstHeld) })
+    else if (st.withdrawnOn !== undefined && st.withdrawnOn <= to) outcomes.set(id, { status: 'withdrawn', on: st.withdrawnOn })
     else if (firstBooked.has(id)) outcomes.set(id, { status: 'booked', firstOn: firstBooked.get(id)! })
     else outcomes.set(id, { status: 'pending', reason: st.reason ?? 'awaiting-next-run' })
   }

@@ -105,5 +105,6 @@ export const CapacityTableSchema = z.object({
   missingCounsellorDays: z.number().int(),
   unreachableOnArrival: z.number().int(),
   dueAfterPeriod: z.number().int(),
+  withdrawn: z.number().int().describe('referrals withdrawn before the week their hours fall in (not counted)'),
   targets: z.object({ ordinary: z.string(), corona: z.string(), ukraine: z.string() }),
 })

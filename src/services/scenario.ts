@@ -88,7 +88,7 @@ export type ProblemOverrides = { readonly runDate?: string | undefined; readonly
 /**
  * The allocation problem a scenario describes: the run date is the override, else the scenario's
  * runDate, else its `from`, else today. A referral without referredOn is known from the run date;
- * referrals not yet referred on the run date are left out.
+ * referrals not yet referred, or already withdrawn, on the run date are left out.
  */
 export function scenarioProblem(s: Scenario, overrides: ProblemOverrides = {}): Problem {
   const runDate = overrides.runDate ?? s.runDate ?? s.from ?? todayInOslo()
@@ -97,7 +97,7 @@ export function scenarioProblem(s: Scenario, overrides: ProblemOverrides = {}): 
     horizonWeeks: overrides.horizonWeeks ?? s.horizonWeeks ?? DEFAULT_HORIZON_WEEKS,
     policy: resolvePolicy(s.policy as PolicyInput | undefined, runDate),
     counsellors: s.counsellors.map(toSolverCounsellor),
-    referrals: s.referrals.map((r) => toSolverReferral(r, runDate)).filter((r) => r.referredOn <= runDate),
+    referrals: s.referrals.filter((r) => r.withdrawnOn === undefined || r.withdrawnOn > runDate).map((r) => toSolverReferral(r, runDate)).filter((r) => r.referredOn <= runDate),
     pinned: (s.bookings ?? []).map(toSolverSession),
     ...(s.interpreterCapacity !== undefined && { interpreterCapacity: s.interpreterCapacity }),
   }

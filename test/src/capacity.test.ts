@@ -33,6 +33,10 @@ t.test('hours needed against hours available, week by week (hand-checkable)', as
   const late = capacityTable({ referrals: [referral('late', { referredOn: '2025-04-07' })], counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-27' })
   t.equal(late.unreachableOnArrival, 1, 'a referral that arrives too late for its deadline is counted as such')
   t.equal(late.weeks.find((w) => w.due > 0)?.week, '2025-04-14', 'and falls due in its first possible week')
+  const withdrawnOn = new Map([['r0', '2025-03-20'], ['r1', '2025-04-20']])
+  const some = capacityTable({ referrals, counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-13', withdrawnOn })
+  t.equal(some.withdrawn, 1, 'a referral withdrawn before its deadline week needs no hours')
+  t.equal(some.neededHours, 38, 'the one withdrawn after its deadline still counted: 19 sessions of 2 hours')
 })
 
 t.test('virtual counsellors: one per five days, Monday first', async (t) => {

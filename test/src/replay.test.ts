@@ -103,6 +103,51 @@ t.test('an absence is known from its first day: its sessions are cancelled, late
   t.same(run.outcomes.get('x'), { status: 'held', firstOn: '2025-04-02' }, 'the referral is rebooked at the next run (24 March) on the first Wednesday after its lead time')
 })
 
+t.test('a withdrawal is known the morning it happens: bookings cancelled (late if under 36 h), out of the shares, in the accounts', async (t) => {
+  const ref = (id: string, over: Record<string, unknown> = {}) => ({ externalRef: id, municipality: '5001', track: 'ordinary', settledOn: '2025-02-01', referredOn: '2025-03-08', language: 'ar', interpreter: true, competenceMappingDone: true, ...over })
+  const s = parseScenario({
+    name: 'withdrawn on Tuesday',
+    from: '2025-03-03',
+    to: '2025-04-25',
+    counsellors: [{ id: 'a', name: 'A', municipalities: [], weekly: weekdays([3]), absences: [] }],
+    referrals: [
+      ref('x', { withdrawnOn: '2025-03-18' }),
+      ref('y', { settledOn: '2025-02-03' }),
+      ref('z', { referredOn: '2025-04-10', withdrawnOn: '2025-04-11' }),
+    ],
+  })
+  const run = simulate(s, BUILT_IN_POLICIES.optimised!)
+  const week = run.metrics.weeks.find((w) => w.week === '2025-03-17')!
+  t.equal(week.cancellations, 1, 'the session booked for Wednesday 19 March is cancelled on Tuesday morning')
+  t.equal(week.lateCancellations, 1, 'a day ahead of an interpreted session is under 36 hours: late')
+  t.same(run.outcomes.get('x'), { status: 'withdrawn', on: '2025-03-18' }, 'x ends withdrawn')
+  t.same(run.outcomes.get('z'), { status: 'withdrawn', on: '2025-04-11' }, 'z, withdrawn before any run saw it, too')
+  t.equal(run.outcomes.get('y')?.status, 'held', 'y is seen')
+  t.notOk(run.sessions.some((x) => x.kind !== 'group' && x.referralId === 'x'), 'nothing of x is held')
+  const a = run.metrics.accounts
+  t.equal(a.withdrawn, 2, 'two withdrawn')
+  t.equal(a.held + a.booked + a.pending + a.withdrawn, a.referrals, 'the accounts add up')
+  t.equal(run.metrics.ordinary.referrals, 1, 'withdrawn referrals are out of the share within deadline')
+  t.equal(run.metrics.weeks.find((w) => w.week === '2025-03-24')!.backlog, 0, 'nor are they backlog once withdrawn')
+})
+
+t.test('a member withdrawn before the group meeting leaves the group; the meeting is held for the others', async (t) => {
+  const ukr = (id: string, over: Record<string, unknown> = {}) => ({ externalRef: id, municipality: '5001', track: 'ukraine', settledOn: '2025-02-01', referredOn: '2025-03-01', language: 'uk', interpreter: true, ...over })
+  const s = parseScenario({
+    name: 'group, one leaves',
+    from: '2025-03-03',
+    to: '2025-04-25',
+    counsellors: [{ id: 'a', name: 'A', municipalities: [], weekly: weekdays([1, 2, 3, 4, 5]), absences: [] }],
+    referrals: [ukr('u1'), ukr('u2', { withdrawnOn: '2025-03-12' }), ukr('u3')],
+  })
+  const run = simulate(s, BUILT_IN_POLICIES.optimised!)
+  const meetings = run.sessions.filter((x) => x.kind === 'group')
+  t.equal(meetings.length, 1, 'one group meeting held')
+  t.same(meetings[0]!.kind === 'group' && [...meetings[0]!.referralIds].sort(), ['u1', 'u3'], 'without the member who withdrew')
+  t.same(run.outcomes.get('u2'), { status: 'withdrawn', on: '2025-03-12' }, 'u2 ends withdrawn')
+  t.equal(run.metrics.cancellations, 1, 'only u2\'s own individual session is cancelled, not the meeting')
+})
+
 t.test('policies: built-ins, a policy file, and a clear error for anything else', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'replay-'))
   const file = join(dir, 'threatened-first.json')
