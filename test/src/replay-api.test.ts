@@ -1,5 +1,7 @@
 import t from 'tap'
 import { addDays } from '../../solver/calendar.ts'
+import { nationalYear } from '../../src/replay/national.ts'
+import { createReplayPool, runReplayJob } from '../../src/replay/worker.ts'
 import { build } from '../helpers/build.ts'
 
 const weekly = [1, 2, 3].map((weekday) => ({ weekday, start: '08:00', end: '15:30' }))
@@ -52,6 +54,63 @@ t.test('POST /v1/replays: bad scenarios and oversized ones are problems', async 
   t.match(big.json().detail, /at most 20,000 referrals/, 'and says the bound')
   const long = await app.inject({ method: 'POST', url: '/v1/replays', headers: auth.analyst, payload: { ...scenario, to: '2035-01-01' } })
   t.equal(long.statusCode, 422, 'a period of ten years is refused')
+})
+
+// A centre's year (about 2,300 referrals): under four policies it computes for a second or more,
+// against milliseconds for a health check.
+const heavy = nationalYear({ referrals: 10_000, counsellors: 40 })[0]!
+const ALL_POLICIES = 'fifo,edf,optimised,corona-2020'
+
+t.test('POST /v1/replays runs off the event loop: health answers meanwhile, a second replay is 503 busy', async (t) => {
+  const { app, auth } = await build(t)
+  const post = () => app.inject({ method: 'POST', url: `/v1/replays?policy=${ALL_POLICIES}`, headers: auth.analyst, payload: heavy })
+  const replays = [post(), post()]
+  const settled = new Set<number>()
+  replays.forEach((p, i) => void p.then(() => settled.add(i)))
+
+  // The slot holder computes for seconds; the other is turned away at once.
+  const busy = await Promise.race(replays)
+  t.equal(busy.statusCode, 503, 'a replay while another runs is 503')
+  t.equal(busy.headers['content-type'], 'application/problem+json; charset=utf-8', 'as problem+json')
+  t.equal(busy.headers['retry-after'], '15', 'with Retry-After')
+  t.match(busy.json().detail, /another replay is running/, 'saying why')
+  t.equal(settled.size, 1, 'the running replay has not answered yet')
+
+  const health = await app.inject({ method: 'GET', url: '/health' })
+  t.equal(health.statusCode, 200, 'GET /health answers while the replay computes')
+  t.equal(settled.size, 1, 'and answers before the replay does (the event loop is free)')
+
+  const [a, b] = await Promise.all(replays)
+  const done = a!.statusCode === 200 ? a! : b!
+  t.equal(done.statusCode, 200, 'the running replay completes')
+  t.same(done.json().policies.map((p: { policy: string }) => p.policy), ALL_POLICIES.split(','), 'with one result per policy')
+  t.equal(done.json().policies[2].accounts.referrals, heavy.referrals.length, 'over the whole scenario')
+
+  const after = await app.inject({ method: 'POST', url: '/v1/replays?policy=fifo', headers: auth.analyst, payload: scenario })
+  t.equal(after.statusCode, 200, 'once it is done the slot is free again')
+})
+
+t.test('replay pool: the worker gives what the engine gives, and stops at the time limit or on abort', async (t) => {
+  const job = { scenario: heavy, policies: ['fifo'] }
+  const pool = createReplayPool({ maxConcurrent: 2, timeoutMs: 60_000 })
+  t.teardown(() => pool.close())
+  const outcome = await pool.run(job)
+  // Solve times differ from run to run; every other figure must not.
+  const figures = (x: unknown) => JSON.parse(JSON.stringify(x, (key, value) => (key === 'solveMs' ? undefined : value)))
+  t.ok(outcome.ok, 'the replay completes in the worker')
+  if (outcome.ok) t.same(figures(outcome.result), figures(runReplayJob(job)), 'with the figures of the same replay in this thread')
+
+  const limited = createReplayPool({ timeoutMs: 100 })
+  const late = await limited.run({ scenario: heavy, policies: ALL_POLICIES.split(',') })
+  t.same(late, { ok: false, why: 'timeout', limitMs: 100 }, 'a replay past the limit is stopped and says so')
+  t.equal(limited.running, 0, 'its worker is gone and the slot is free')
+
+  const controller = new AbortController()
+  const running = pool.run({ scenario: heavy, policies: ALL_POLICIES.split(',') }, controller.signal)
+  t.equal(pool.running, 1, 'the replay holds a slot while it runs')
+  controller.abort()
+  t.same(await running, { ok: false, why: 'aborted' }, 'an aborted replay ends at once')
+  t.equal(pool.running, 0, 'and frees its slot')
 })
 
 t.test('GET /v1/capacity: the centre\'s open referrals against its counsellors, per week', async (t) => {
