@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { callerOf, requireRole } from '../auth/index.ts'
-import { MunicipalityNumberSchema } from '../schemas/common.ts'
+import { encodeCursor } from '../schemas/page.ts'
 import { problemResponses } from '../schemas/problem.ts'
-import { ReferralBatchSchema, ReferralPatchSchema, ReferralSchema, ReferralStatusSchema } from '../schemas/referral.ts'
+import { ReferralBatchSchema, ReferralListQuerySchema, ReferralListSchema, ReferralPatchSchema, ReferralSchema } from '../schemas/referral.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral } from '../services/referrals.ts'
 
 const IntakeResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), ids: z.array(z.string()) })
 const Params = z.object({ id: z.string().min(1).max(64) })
-const ListQuery = z.strictObject({ status: ReferralStatusSchema.optional(), municipality: MunicipalityNumberSchema.optional() })
 
 /** Referrals: municipalities post and read their own; the coordinator all; analysts read pseudonymised. */
 const referralRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -34,9 +33,19 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/referrals',
     {
       onRequest: requireRole('coordinator', 'municipality', 'analyst'),
-      schema: { tags: ['referrals'], summary: 'List referrals (a municipality key sees only its own)', querystring: ListQuery, response: { 200: z.object({ referrals: z.array(ReferralSchema) }), ...problemResponses(400, 401, 403) } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'List referrals, a page at a time in id order (a municipality key sees only its own)',
+        description: 'Follow `nextCursor` until it is null to read them all; each referral appears on exactly one page.',
+        querystring: ReferralListQuerySchema,
+        response: { 200: ReferralListSchema, ...problemResponses(400, 401, 403) },
+      },
     },
-    async (request) => ({ referrals: listReferrals(referrals, callerOf(request), request.query) }),
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query
+      const page = listReferrals(referrals, callerOf(request), filter, { limit, after: cursor?.[0] })
+      return { referrals: page.items, nextCursor: page.next && encodeCursor('referrals', page.next) }
+    },
   )
 
   app.get(

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IsoDateSchema, MunicipalityNumberSchema, TrackSchema } from './common.ts'
+import { NextCursorSchema, pageQuery } from './page.ts'
 import { IndividualSessionSchema, GroupSessionSchema } from './session.ts'
 
 export const ParticipantSchema = z.strictObject({
@@ -80,6 +81,16 @@ export const ReferralSchema = z.object({
   sessions: z.array(z.union([IndividualSessionSchema, GroupSessionSchema])),
 })
 export type ReferralOut = z.infer<typeof ReferralSchema>
+
+/** `GET /v1/referrals`: filters and a page (in id order). */
+export const ReferralListQuerySchema = z.strictObject({
+  status: ReferralStatusSchema.optional(),
+  municipality: MunicipalityNumberSchema.optional().describe('a municipality key sees only its own, whatever it asks'),
+  ...pageQuery('referrals', 1),
+})
+
+/** One page of `GET /v1/referrals`. */
+export const ReferralListSchema = z.object({ referrals: z.array(ReferralSchema), nextCursor: NextCursorSchema })
 
 /** `PATCH /v1/referrals/:id`: the mutable fields. */
 export const ReferralPatchSchema = z

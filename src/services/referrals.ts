@@ -4,6 +4,7 @@ import type { Policy } from '../../solver/types.ts'
 import { seesIdentity, type Caller } from '../auth/caller.ts'
 import { todayInOslo } from '../clock.ts'
 import { Conflict, Forbidden, issuePath, NotFound, Validation, type ProblemItem } from '../errors.ts'
+import { pageOf, type Page } from '../schemas/page.ts'
 import { ReferralInputSchema, type ReferralOut, type ReferralPatch } from '../schemas/referral.ts'
 import type { BookedSession, ReferralRepository, ReferralWrite, StoredReferral } from '../store/referral-repository.ts'
 import { toSolverReferral } from './scenario.ts'
@@ -114,15 +115,29 @@ export function getReferral(referrals: ReferralRepository, caller: Caller, id: s
 
 export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefined; readonly municipality?: string | undefined }
 
-/** The referrals this caller may see, filtered; a municipality key sees only its own whatever it asks. */
-export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter): ReferralOut[] {
-  if (caller.role === 'municipality' && filter.municipality !== undefined && filter.municipality !== caller.municipality) return []
+/**
+ * One page of the referrals this caller may see, in id order after `after`; a municipality key
+ * sees only its own whatever it asks. The status is derived, not stored, so the store is read in
+ * chunks until the page is full and one more match shows whether another page follows.
+ */
+export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter, page: { readonly limit: number; readonly after?: string | undefined }): Page<ReferralOut> {
+  if (caller.role === 'municipality' && filter.municipality !== undefined && filter.municipality !== caller.municipality) return { items: [], next: null }
   const municipality = caller.role === 'municipality' ? caller.municipality : filter.municipality
-  const stored = referrals.list(municipality)
-  const sessions = referrals.bookedSessions(stored.map((r) => r.id))
   const ctx = readContext(referrals, caller)
-  const out = stored.map((r) => referralView(r, sessions.get(r.id) ?? [], ctx, referrals))
-  return filter.status === undefined ? out : out.filter((r) => r.status === filter.status)
+  const chunk = page.limit + 1
+  const candidates: ReferralOut[] = []
+  let after = page.after
+  while (candidates.length <= page.limit) {
+    const stored = referrals.listAfter({ municipality, after, limit: chunk })
+    const sessions = referrals.bookedSessions(stored.map((r) => r.id))
+    for (const r of stored) {
+      const view = referralView(r, sessions.get(r.id) ?? [], ctx, referrals)
+      if (filter.status === undefined || view.status === filter.status) candidates.push(view)
+    }
+    if (stored.length < chunk) break
+    after = stored[stored.length - 1]!.id
+  }
+  return pageOf(candidates, page.limit, (r) => [r.id])
 }
 
 /** PATCH: consent, mapping, group meeting, deferral (both or neither), withdrawal. */

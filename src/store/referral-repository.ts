@@ -104,6 +104,12 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
   const idByRef = db.prepare('SELECT id FROM referrals WHERE municipality = ? AND external_ref = ?').pluck()
   const all = db.prepare('SELECT * FROM referrals ORDER BY municipality, referred_on, external_ref')
   const ofMunicipality = db.prepare('SELECT * FROM referrals WHERE municipality = ? ORDER BY referred_on, external_ref')
+  // Pages go by id: it never changes, so a walk through the pages sees every referral once.
+  const pageAfter = db.prepare(
+    `SELECT * FROM referrals
+     WHERE (@municipality IS NULL OR municipality = @municipality) AND (@after IS NULL OR id > @after)
+     ORDER BY id LIMIT @limit`,
+  )
   const hasBooked = db
     .prepare(
       `SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
@@ -209,6 +215,11 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
     /** Every referral, or one municipality's, ordered by municipality, referral date and external ref. */
     list(municipality?: string): StoredReferral[] {
       const rows = (municipality === undefined ? all.all() : ofMunicipality.all(municipality)) as Row[]
+      return rows.map(fromRow)
+    },
+    /** Up to `limit` referrals in id order after the id `after` (all of them or one municipality's): one page. */
+    listAfter(q: { readonly municipality?: string | undefined; readonly after?: string | undefined; readonly limit: number }): StoredReferral[] {
+      const rows = pageAfter.all({ municipality: q.municipality ?? null, after: q.after ?? null, limit: q.limit }) as Row[]
       return rows.map(fromRow)
     },
     upsertBatch,

@@ -134,7 +134,7 @@ t.test('list filters by status and municipality', async (t) => {
     referral({ externalRef: 'o', municipality: '5035' }),
   ])
   const get = async (q: string) => ((await app.inject({ method: 'GET', url: `/v1/referrals${q}`, headers: auth.coordinator })).json().referrals as { externalRef: string }[]).map((r) => r.externalRef)
-  t.same(await get(''), ['b', 'd', 'p', 'o'], 'the coordinator sees all')
+  t.same((await get('')).sort(), ['b', 'd', 'o', 'p'], 'the coordinator sees all')
   t.same(await get('?status=blocked'), ['b'], 'ordinary without competence mapping is blocked')
   t.same(await get('?status=deferred'), ['d'], 'deferred until a future date is deferred')
   t.same(await get('?status=pending&municipality=5035'), ['o'], 'filters combine')
@@ -184,4 +184,77 @@ t.test('a scheduled referral cannot be replaced by a re-post (409, nothing store
   bookSession(db, ids[0], { start: '2020-03-03T09:00:00+01:00', end: '2020-03-03T11:00:00+01:00' })
   const done = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.municipality })).json()
   t.equal(done.status, 'completed', 'an individual session that has ended makes it completed')
+})
+
+type App = Awaited<ReturnType<typeof build>>['app']
+
+/** Follow nextCursor from the first page to the last; the ids of every page, in order. */
+async function walk(app: App, headers: { authorization: string }, query: string): Promise<string[][]> {
+  const pages: string[][] = []
+  let cursor: string | null = null
+  do {
+    const url: string = `/v1/referrals?${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`
+    const res = await app.inject({ method: 'GET', url, headers })
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    const body = res.json() as { referrals: { id: string }[]; nextCursor: string | null }
+    pages.push(body.referrals.map((r) => r.id))
+    cursor = body.nextCursor
+    if (pages.length > 100) throw new Error('the cursor never ends')
+  } while (cursor !== null)
+  return pages
+}
+
+t.test('GET /v1/referrals in pages: every referral exactly once, filters and the municipality bound kept', async (t) => {
+  const { app, auth } = await build(t)
+  const own = (await post(app, auth.coordinator, Array.from({ length: 13 }, (_, i) => referral({ externalRef: `m-${i}`, competenceMappingDone: i % 3 !== 0 })))).json().ids as string[]
+  const other = (await post(app, auth.coordinator, Array.from({ length: 10 }, (_, i) => referral({ externalRef: `o-${i}`, municipality: '5035' })))).json().ids as string[]
+  const all = [...own, ...other].sort()
+
+  const pages = await walk(app, auth.coordinator, 'limit=5')
+  t.same(pages.map((p) => p.length), [5, 5, 5, 5, 3], 'pages of the limit, the last one shorter')
+  t.same(pages.flat(), all, 'every referral once, in id order')
+
+  const exact = await walk(app, auth.coordinator, 'limit=23')
+  t.same(exact.map((p) => p.length), [23], 'a limit of exactly the total is one page with nextCursor null')
+
+  const blocked = own.filter((_, i) => i % 3 === 0).sort()
+  const blockedPages = await walk(app, auth.coordinator, 'status=blocked&limit=2')
+  t.same(blockedPages.map((p) => p.length), [2, 2, 1], 'a status filter pages over the matches only')
+  t.same(blockedPages.flat(), blocked, 'each blocked referral once')
+
+  const mine = await walk(app, auth.municipality, 'limit=4')
+  t.same(mine.flat(), [...own].sort(), "a municipality key walks only its own referrals")
+  const asked = await walk(app, auth.municipality, 'municipality=5035&limit=4')
+  t.same(asked, [[]], 'and asking for another municipality is one empty page')
+
+  // A referral added behind the cursor mid-walk is not seen twice and nothing is skipped.
+  const first = (await app.inject({ method: 'GET', url: '/v1/referrals?limit=10', headers: auth.coordinator })).json()
+  await post(app, auth.coordinator, [referral({ externalRef: 'late' })])
+  const rest = (await app.inject({ method: 'GET', url: `/v1/referrals?limit=5000&cursor=${first.nextCursor}`, headers: auth.coordinator })).json()
+  const seen = [...first.referrals, ...rest.referrals].map((r: { id: string }) => r.id)
+  t.equal(new Set(seen).size, seen.length, 'no referral on two pages')
+  t.ok(all.every((id) => seen.includes(id)), 'none of the earlier ones skipped')
+  t.equal(rest.nextCursor, null, 'the last page says so')
+})
+
+t.test('GET /v1/referrals pages: limit bounds and bad cursors are 400 problems', async (t) => {
+  const { app, auth } = await build(t)
+  await post(app, auth.coordinator, Array.from({ length: 501 }, (_, i) => referral({ externalRef: `r-${i}` })))
+  const get = (query: string) => app.inject({ method: 'GET', url: `/v1/referrals?${query}`, headers: auth.coordinator })
+  const byDefault = (await get('')).json()
+  t.equal(byDefault.referrals.length, 500, 'the default page holds 500')
+  t.type(byDefault.nextCursor, 'string', 'and points on to the rest')
+  t.equal((await get('limit=5000')).json().referrals.length, 501, 'a limit of 5,000 is allowed')
+  for (const limit of ['0', '5001', '-1', '2.5', 'all']) {
+    const res = await get(`limit=${limit}`)
+    t.equal(res.statusCode, 400, `limit=${limit} is 400`)
+    t.match(res.json(), { errors: [{ path: 'limit' }] }, `limit=${limit} names the parameter`)
+  }
+  const forged = Buffer.from(JSON.stringify({ list: 'sessions', key: ['2025-01-01T00:00:00.000Z', 'x'] })).toString('base64url')
+  for (const [what, cursor] of [['garbage', 'not-a-cursor'], ['a cursor of another list', forged], ['empty', '']] as const) {
+    const res = await get(`cursor=${cursor}`)
+    t.equal(res.statusCode, 400, `${what} as cursor is 400`)
+    t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', `${what}: as problem+json`)
+    t.match(res.json(), { errors: [{ path: 'cursor', message: /nextCursor/ }] }, `${what}: says to pass nextCursor as given`)
+  }
 })
