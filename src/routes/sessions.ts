@@ -4,6 +4,7 @@ import { callerOf, requireRole } from '../auth/index.ts'
 import { NotFound } from '../errors.ts'
 import { CancelBodySchema, CancelResultSchema, SessionQuerySchema, StoredSessionListSchema } from '../schemas/allocation.ts'
 import { CounsellorIdSchema } from '../schemas/counsellor.ts'
+import { encodeCursor } from '../schemas/page.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { calendarIcs } from '../services/calendar-ics.ts'
 import { cancelSession, listSessions } from '../services/sessions.ts'
@@ -19,9 +20,19 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/sessions',
     {
       onRequest: requireRole('coordinator', 'municipality'),
-      schema: { tags: ['sessions'], summary: 'Booked sessions (a municipality key sees only those of its own referrals)', querystring: SessionQuerySchema, response: { 200: StoredSessionListSchema, ...problemResponses(400, 401, 403) } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Booked sessions, a page at a time in start order (a municipality key sees only those of its own referrals)',
+        description: 'Follow `nextCursor` until it is null to read them all; each session appears on exactly one page.',
+        querystring: SessionQuerySchema,
+        response: { 200: StoredSessionListSchema, ...problemResponses(400, 401, 403) },
+      },
     },
-    async (request) => ({ sessions: listSessions(sessions, callerOf(request), request.query) }),
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query
+      const page = listSessions(sessions, callerOf(request), filter, { limit, after: cursor })
+      return { sessions: page.items, nextCursor: page.next && encodeCursor('sessions', page.next) }
+    },
   )
 
   app.post(

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ClockTimeSchema, IsoDateSchema, IsoDateTimeSchema, MunicipalityNumberSchema, PriorityRuleSchema } from './common.ts'
 import { CounsellorIdSchema } from './counsellor.ts'
+import { NextCursorSchema, pageQuery } from './page.ts'
 import { PolicyInputSchema } from './policy.ts'
 import { ProposalSchema, SessionSchema } from './session.ts'
 
@@ -18,10 +19,12 @@ export const SessionQuerySchema = z.strictObject({
   from: z.union([IsoDateSchema, IsoDateTimeSchema]).optional(),
   to: z.union([IsoDateSchema, IsoDateTimeSchema]).optional(),
   counsellorId: CounsellorIdSchema.optional(),
-  municipality: MunicipalityNumberSchema.optional(),
+  municipality: MunicipalityNumberSchema.optional().describe('a municipality key sees only its own, whatever it asks'),
+  ...pageQuery('sessions', 2),
 })
 
-export const StoredSessionListSchema = z.object({ sessions: z.array(SessionSchema) })
+/** One page of `GET /v1/sessions`, in start order. */
+export const StoredSessionListSchema = z.object({ sessions: z.array(SessionSchema), nextCursor: NextCursorSchema })
 
 export const CancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) })
 export const CancelResultSchema = z.object({ lateCancellation: z.boolean() })

@@ -3,6 +3,7 @@ import { resolvePolicy } from '../../solver/policy.ts'
 import type { Caller } from '../auth/index.ts'
 import { todayInOslo } from '../clock.ts'
 import { Conflict, NotFound } from '../errors.ts'
+import { pageOf, type CursorKey, type Page } from '../schemas/page.ts'
 import type { SessionWire } from '../schemas/session.ts'
 import { toWireSession, type SessionRepository, type StoredSession } from '../store/session-repository.ts'
 import type { SettingsRepository } from '../store/settings-repository.ts'
@@ -25,20 +26,25 @@ function instant(value: string, endOfDay: boolean): string {
 }
 
 /**
- * Booked sessions as this caller may see them: the centre sees all; a municipality only sessions
- * of its own referrals, and of a group session only its own referral ids.
+ * One page of the booked sessions this caller may see, in start order after `after` (startUtc,
+ * id): the centre sees all; a municipality only sessions of its own referrals, and of a group
+ * session only its own referral ids.
  */
-export function listSessions(sessions: SessionRepository, caller: Caller, q: SessionQuery): SessionWire[] {
-  if (caller.role === 'municipality' && q.municipality !== undefined && q.municipality !== caller.municipality) return []
+export function listSessions(sessions: SessionRepository, caller: Caller, q: SessionQuery, page: { readonly limit: number; readonly after?: CursorKey | undefined }): Page<SessionWire> {
+  if (caller.role === 'municipality' && q.municipality !== undefined && q.municipality !== caller.municipality) return { items: [], next: null }
   const municipality = caller.role === 'municipality' ? caller.municipality : q.municipality
+  const [afterStart, afterId] = page.after ?? []
   const found = sessions.list({
     status: 'booked',
     fromUtc: q.from === undefined ? undefined : instant(q.from, false),
     toUtc: q.to === undefined ? undefined : instant(q.to, true),
     counsellorId: q.counsellorId,
     municipality,
+    after: afterStart === undefined || afterId === undefined ? undefined : [afterStart, afterId],
+    limit: page.limit + 1,
   })
-  return found.map((s) => toWireSession(municipality === undefined ? s : { ...s, referrals: s.referrals.filter((r) => r.municipality === municipality) }) as SessionWire)
+  const { items, next } = pageOf(found, page.limit, (s) => [s.startUtc, s.id])
+  return { items: items.map((s) => toWireSession(municipality === undefined ? s : { ...s, referrals: s.referrals.filter((r) => r.municipality === municipality) }) as SessionWire), next }
 }
 
 /**

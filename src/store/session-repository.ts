@@ -74,6 +74,9 @@ export type SessionFilter = {
   readonly counsellorId?: string | undefined
   readonly municipality?: string | undefined
   readonly status?: StoredSession['status'] | undefined
+  /** Keyset paging in list order: only sessions after this (startUtc, id), at most `limit` of them. */
+  readonly after?: readonly [startUtc: string, id: string] | undefined
+  readonly limit?: number | undefined
 }
 
 export type CancelOutcome = { readonly ok: true; readonly lateCancellation: boolean } | { readonly ok: false; readonly why: 'not-found' | 'already-cancelled' }
@@ -91,7 +94,9 @@ export function createSessionRepository(db: Db) {
        AND (@counsellor_id IS NULL OR s.counsellor_id = @counsellor_id)
        AND (@municipality IS NULL OR EXISTS (SELECT 1 FROM session_referrals x JOIN referrals r ON r.id = x.referral_id
                                              WHERE x.session_id = s.id AND r.municipality = @municipality))
-     ORDER BY s.start_utc, s.id`,
+       AND (@after_start IS NULL OR (s.start_utc, s.id) > (@after_start, @after_id))
+     ORDER BY s.start_utc, s.id
+     LIMIT @limit`,
   )
   const cancel = db.prepare(
     `UPDATE sessions SET status = 'cancelled', cancelled_at = @now, cancel_reason = @reason, late_cancellation = @late
@@ -110,6 +115,10 @@ export function createSessionRepository(db: Db) {
         to_utc: f.toUtc ?? null,
         counsellor_id: f.counsellorId ?? null,
         municipality: f.municipality ?? null,
+        after_start: f.after?.[0] ?? null,
+        after_id: f.after?.[1] ?? null,
+        // SQLite reads a negative LIMIT as none.
+        limit: f.limit ?? -1,
       }) as Row[]
       return rows.map(fromRow)
     },

@@ -94,3 +94,52 @@ t.test('a group meeting shared by two municipalities shows each only its own ref
   const theirs = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.otherMunicipality })).json().sessions as WireSession[]
   t.same(theirs.find((s) => s.id === group.id)?.referralIds, other, 'and 5035 only its own')
 })
+
+t.test('GET /v1/sessions in pages: start order, every session once, even when the last one seen is cancelled', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  const { own } = await seedCentre(b, 6)
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const get = async (query: string, headers = auth.coordinator) => {
+    const res = await app.inject({ method: 'GET', url: `/v1/sessions?${query}`, headers })
+    if (res.statusCode !== 200) throw new Error(`${query}: ${res.statusCode} ${res.body}`)
+    return res.json() as { sessions: WireSession[]; nextCursor: string | null }
+  }
+  const walk = async (query: string, headers = auth.coordinator, from: string | null = null) => {
+    const pages: WireSession[][] = []
+    let cursor = from
+    do {
+      const page = await get(`${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, headers)
+      pages.push(page.sessions)
+      cursor = page.nextCursor
+    } while (cursor !== null && pages.length < 100)
+    return pages
+  }
+  const whole = await get('limit=5000')
+  t.equal(whole.sessions.length, 12, 'twelve sessions booked')
+  t.equal(whole.nextCursor, null, 'one page when the limit covers them')
+
+  const pages = await walk('limit=5')
+  t.same(pages.map((p) => p.length), [5, 5, 2], 'pages of the limit')
+  t.same(pages.flat().map((s) => s.id), whole.sessions.map((s) => s.id), 'together exactly the whole list, in its order')
+  const starts = pages.flat().map((s) => Date.parse(s.start))
+  t.ok(starts.every((x, i) => i === 0 || starts[i - 1]! <= x), 'in start order')
+
+  const mine = await walk('limit=2', auth.municipality)
+  t.same(mine.flat().map((s) => s.referralId).sort(), [...own].sort(), 'a municipality key pages through its own sessions only')
+
+  // Keyset, not offset: cancelling the last session seen shifts nothing on the next page.
+  const first = await get('limit=5')
+  const last = first.sessions[4]!
+  await app.inject({ method: 'POST', url: `/v1/sessions/${last.id}/cancel`, headers: auth.coordinator, payload: { reason: 'ill' } })
+  const rest = await walk('limit=5', auth.coordinator, first.nextCursor)
+  t.same([...first.sessions, ...rest.flat()].map((s) => s.id), whole.sessions.map((s) => s.id), 'the pages after it are the same sessions as before')
+
+  const bounds = await app.inject({ method: 'GET', url: '/v1/sessions?limit=5001', headers: auth.coordinator })
+  t.equal(bounds.statusCode, 400, 'a limit over 5,000 is 400')
+  const referralCursor = Buffer.from(JSON.stringify({ list: 'referrals', key: ['x'] })).toString('base64url')
+  const bad = await app.inject({ method: 'GET', url: `/v1/sessions?cursor=${referralCursor}`, headers: auth.coordinator })
+  t.equal(bad.statusCode, 400, "a referrals cursor on sessions is 400")
+  t.match(bad.json(), { status: 400, errors: [{ path: 'cursor' }] }, 'a problem naming the cursor')
+})
