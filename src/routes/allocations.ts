@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { requireRole } from '../auth/index.ts'
-import { CommittedProposalSchema, ProposeBodySchema, StoredProposalSchema } from '../schemas/allocation.ts'
+import { AllocationListQuerySchema, AllocationListSchema, CommittedProposalSchema, ProposeBodySchema, StoredProposalSchema } from '../schemas/allocation.ts'
+import { encodeCursor } from '../schemas/page.ts'
 import { problemResponses } from '../schemas/problem.ts'
-import { allocationDeps, commitAllocation, getAllocation, propose } from '../services/allocation.ts'
+import { allocationDeps, commitAllocation, getAllocation, listAllocations, propose } from '../services/allocation.ts'
 
 const Params = z.object({ id: z.string().uuid() })
 
-/** The weekly allocation: propose, read, commit. Coordinators only. */
+/** The weekly allocation: propose, list the runs, read, commit. Coordinators only. */
 const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = allocationDeps(app.db, app.store)
 
@@ -18,6 +19,25 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['allocations'], summary: 'Propose an allocation on the current state (nothing is booked until commit)', body: ProposeBodySchema, response: { 201: StoredProposalSchema, ...problemResponses(401, 403, 415, 422) } },
     },
     async (request, reply) => reply.code(201).send(propose(deps, request.body)),
+  )
+
+  app.get(
+    '/v1/allocations',
+    {
+      onRequest: requireRole('coordinator'),
+      schema: {
+        tags: ['allocations'],
+        summary: 'The run history, newest first, a page at a time: each run with its status and stats, without its sessions',
+        description: 'Follow `nextCursor` until it is null to read them all. `GET /v1/allocations/:id` gives one run in full.',
+        querystring: AllocationListQuerySchema,
+        response: { 200: AllocationListSchema, ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, ...filter } = request.query
+      const page = listAllocations(deps, filter, { limit, after: cursor })
+      return { allocations: page.items, nextCursor: page.next && encodeCursor('allocations', page.next) }
+    },
   )
 
   app.get(

@@ -3,7 +3,7 @@ import { ClockTimeSchema, IsoDateSchema, IsoDateTimeSchema, MunicipalityNumberSc
 import { CounsellorIdSchema } from './counsellor.ts'
 import { NextCursorSchema, pageQuery } from './page.ts'
 import { PolicyInputSchema } from './policy.ts'
-import { ProposalSchema, SessionSchema } from './session.ts'
+import { ProposalSchema, SessionSchema, StatsSchema } from './session.ts'
 
 /** POST /v1/allocations. */
 export const ProposeBodySchema = z.strictObject({
@@ -14,6 +14,28 @@ export const ProposeBodySchema = z.strictObject({
 /** A stored proposal always has its id. */
 export const StoredProposalSchema = ProposalSchema.extend({ id: z.string() })
 export const CommittedProposalSchema = StoredProposalSchema.extend({ booked: z.number().int().describe('sessions booked by this commit') })
+
+export const AllocationStatusSchema = ProposalSchema.shape.status
+
+/** `GET /v1/allocations`: the run history, optionally of one status, a page at a time. */
+export const AllocationListQuerySchema = z.strictObject({
+  status: AllocationStatusSchema.optional(),
+  ...pageQuery('allocations', 2),
+})
+
+/** A run in the history: the proposal without its sessions, unassigned and breaches (GET /v1/allocations/:id has them). */
+export const AllocationSummarySchema = z.object({
+  id: z.string(),
+  runDate: IsoDateSchema,
+  horizonWeeks: z.number().int(),
+  status: AllocationStatusSchema.describe('stale: the centre changed before it was committed; it can no longer be'),
+  createdAt: IsoDateTimeSchema,
+  committedAt: IsoDateTimeSchema.optional(),
+  stats: StatsSchema,
+})
+
+/** One page of `GET /v1/allocations`, newest first. */
+export const AllocationListSchema = z.object({ allocations: z.array(AllocationSummarySchema), nextCursor: NextCursorSchema })
 
 export const SessionQuerySchema = z.strictObject({
   from: z.union([IsoDateSchema, IsoDateTimeSchema]).optional(),

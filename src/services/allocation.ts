@@ -4,7 +4,8 @@ import type { Method, Problem, Session } from '../../solver/types.ts'
 import { todayInOslo } from '../clock.ts'
 import { Conflict, NotFound } from '../errors.ts'
 import type { StoredProposal } from '../schemas/allocation.ts'
-import { createAllocationRepository, type AllocationRepository, type StoredAllocation } from '../store/allocation-repository.ts'
+import { pageOf, type CursorKey, type Page } from '../schemas/page.ts'
+import { createAllocationRepository, type AllocationRepository, type AllocationStatus, type AllocationSummary, type StoredAllocation } from '../store/allocation-repository.ts'
 import { createCounsellorRepository, type CounsellorRepository } from '../store/counsellor-repository.ts'
 import type { Db } from '../store/db.ts'
 import { createReferralRepository, type ReferralRepository } from '../store/referral-repository.ts'
@@ -109,6 +110,14 @@ export function getAllocation(deps: AllocationDeps, id: string): ProposalOut {
   const a = deps.allocations.findById(id)
   if (!a) throw new NotFound(`no allocation ${id}`)
   return proposalOut(a)
+}
+
+/** One page of the run history, newest first; `after` is the (createdAt, id) of the last run of the previous page. */
+export function listAllocations(deps: AllocationDeps, filter: { readonly status?: AllocationStatus | undefined }, page: { readonly limit: number; readonly after?: CursorKey | undefined }): Page<AllocationSummary> {
+  const [createdAt, id] = page.after ?? []
+  const before = createdAt === undefined || id === undefined ? undefined : ([createdAt, id] as const)
+  const found = deps.allocations.listNewest({ status: filter.status, before, limit: page.limit + 1 })
+  return pageOf(found, page.limit, (a) => [a.createdAt, a.id])
 }
 
 /** Book the proposal atomically; 404 / 409 with a detail that says what to do. */

@@ -19,6 +19,9 @@ export type StoredAllocation = {
   readonly committedAt?: string
 }
 
+/** A run as the history lists it: everything but the proposal's sessions and explanations. */
+export type AllocationSummary = Omit<StoredAllocation, 'proposal' | 'stateVersion'> & { readonly stats: Proposal['stats'] }
+
 /** Why a commit was refused; the service words it for the coordinator. */
 export type CommitOutcome =
   | { readonly ok: true; readonly booked: number }
@@ -58,6 +61,16 @@ export function createAllocationRepository(db: Db) {
   const insert = db.prepare(
     `INSERT INTO allocations (id, run_date, horizon_weeks, status, proposal, state_version, created_at)
      VALUES (@id, @run_date, @horizon_weeks, 'proposed', @proposal, @state_version, @now)`,
+  )
+  // Newest first; the id breaks ties of the same millisecond, so the order (and a cursor on it) is total.
+  // json_extract reads the stats without handing the whole proposal (every session) to JavaScript.
+  const newest = db.prepare(
+    `SELECT id, run_date, horizon_weeks, status, created_at, committed_at, json_extract(proposal, '$.stats') AS stats
+     FROM allocations
+     WHERE (@status IS NULL OR status = @status)
+       AND (@before_created IS NULL OR (created_at, id) < (@before_created, @before_id))
+     ORDER BY created_at DESC, id DESC
+     LIMIT @limit`,
   )
   const setStatus = db.prepare('UPDATE allocations SET status = @status, committed_at = @committed_at WHERE id = @id')
   const insertSession = db.prepare(
@@ -111,6 +124,20 @@ export function createAllocationRepository(db: Db) {
     findById(id: string): StoredAllocation | undefined {
       const row = byId.get(id) as Row | undefined
       return row && fromRow(row)
+    },
+    /** Up to `limit` runs, newest first, after the run `before` (its createdAt and id): one page of the history. */
+    listNewest(q: { readonly status?: AllocationStatus | undefined; readonly before?: readonly [createdAt: string, id: string] | undefined; readonly limit: number }): AllocationSummary[] {
+      type SummaryRow = Omit<Row, 'proposal' | 'state_version'> & { stats: string }
+      const rows = newest.all({ status: q.status ?? null, before_created: q.before?.[0] ?? null, before_id: q.before?.[1] ?? null, limit: q.limit }) as SummaryRow[]
+      return rows.map((r) => ({
+        id: r.id,
+        runDate: r.run_date,
+        horizonWeeks: r.horizon_weeks,
+        status: r.status,
+        createdAt: r.created_at,
+        ...(r.committed_at !== null && { committedAt: r.committed_at }),
+        stats: JSON.parse(r.stats) as Proposal['stats'],
+      }))
     },
     /** Store a proposal with the state version it was built on (read by the caller before loading the problem). */
     create(a: { runDate: string; horizonWeeks: number; proposal: Proposal; stateVersion: number }): StoredAllocation {

@@ -73,3 +73,56 @@ t.test('roles: only coordinators propose, read and commit', async (t) => {
   const bad = await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { horizonWeeks: 27 } })
   t.equal(bad.statusCode, 422, 'a horizon over 26 weeks is 422')
 })
+
+t.test('GET /v1/allocations: the run history newest first, with status and stats, without sessions, in pages', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  await seedCentre(b, 2)
+  const a = await proposeOn(b)
+  const bee = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${bee.id}/commit`, headers: auth.coordinator })
+  const refused = await app.inject({ method: 'POST', url: `/v1/allocations/${a.id}/commit`, headers: auth.coordinator })
+  t.equal(refused.statusCode, 409, 'the older proposal cannot be committed after the newer one (it turns stale)')
+  const c = await proposeOn(b)
+
+  const res = await app.inject({ method: 'GET', url: '/v1/allocations', headers: auth.coordinator })
+  t.equal(res.statusCode, 200, 'a coordinator reads the history')
+  const { allocations, nextCursor } = res.json() as { allocations: Record<string, unknown>[]; nextCursor: string | null }
+  t.same(allocations.map((x) => [x.id, x.status]), [[c.id, 'proposed'], [bee.id, 'committed'], [a.id, 'stale']], 'newest first, each with its status')
+  t.match(allocations[1], { runDate: RUN_DATE, horizonWeeks: 4, createdAt: String, committedAt: String, stats: { referrals: 4, scheduled: 4 } }, 'with run date, times and the stats summary')
+  t.notOk(allocations.some((x) => 'sessions' in x || 'unassigned' in x || 'deadlineBreaches' in x), 'without the session lists')
+  t.equal(nextCursor, null, 'one page holds them all')
+
+  const committed = (await app.inject({ method: 'GET', url: '/v1/allocations?status=committed', headers: auth.coordinator })).json()
+  t.same(committed.allocations.map((x: { id: string }) => x.id), [bee.id], 'filtered by status')
+
+  const walked: string[] = []
+  let cursor: string | null = null
+  do {
+    const url: string = `/v1/allocations?limit=1${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`
+    const page = (await app.inject({ method: 'GET', url, headers: auth.coordinator })).json() as { allocations: { id: string }[]; nextCursor: string | null }
+    t.ok(page.allocations.length <= 1, 'a page holds at most the limit')
+    walked.push(...page.allocations.map((x) => x.id))
+    cursor = page.nextCursor
+  } while (cursor !== null && walked.length < 10)
+  t.same(walked, [c.id, bee.id, a.id], 'walking pages of one gives each run once, in the same order')
+
+  const bad = await app.inject({ method: 'GET', url: '/v1/allocations?cursor=abc', headers: auth.coordinator })
+  t.equal(bad.statusCode, 400, 'a bad cursor is 400')
+  t.match(bad.json(), { errors: [{ path: 'cursor' }] }, 'naming the cursor')
+  const badStatus = await app.inject({ method: 'GET', url: '/v1/allocations?status=done', headers: auth.coordinator })
+  t.equal(badStatus.statusCode, 400, 'an unknown status is 400')
+})
+
+t.test('GET /v1/allocations: coordinators only', async (t) => {
+  const { app, auth } = await build(t)
+  for (const [who, headers] of [['municipality', auth.municipality], ['analyst', auth.analyst]] as const) {
+    const res = await app.inject({ method: 'GET', url: '/v1/allocations', headers })
+    t.equal(res.statusCode, 403, `a ${who} key cannot read the run history`)
+    t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', `${who}: as problem+json`)
+  }
+  const none = await app.inject({ method: 'GET', url: '/v1/allocations' })
+  t.equal(none.statusCode, 401, 'no key is 401')
+  const empty = (await app.inject({ method: 'GET', url: '/v1/allocations', headers: auth.coordinator })).json()
+  t.same(empty, { allocations: [], nextCursor: null }, 'no runs yet: an empty page')
+})
