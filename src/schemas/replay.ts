@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { IsoDateSchema } from './common.ts'
 import { ScenarioSchema } from './scenario.ts'
 
-/** A replay runs in the request: beyond this many referrals it is a batch job, not an API call. */
+/** A replay is an API call up to this many referrals (it computes in a worker, one at a time); beyond, it is a batch job for `tildeling replay`. */
 export const MAX_REPLAY_REFERRALS = 20_000
 
 /** `POST /v1/replays`: a scenario (participant data is accepted and ignored; the engine never sees it). */
