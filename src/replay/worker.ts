@@ -1,7 +1,7 @@
 // Replays run in a worker thread, not on the request's event loop: a year's replay computes for
 // seconds, and on the event loop every other request (health checks, intake) would wait for it.
 // This file is both sides: `createReplayPool` (the service's thread) starts workers on this same
-// file, and the block at the end runs the job when the file is loaded as such a worker.
+// file, and the block at the end answers jobs when the file is loaded as such a worker.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import type { ReplayMetrics } from './metrics.ts'
@@ -39,8 +39,8 @@ export type ReplayPoolOptions = {
 
 export const REPLAY_POOL_DEFAULTS: Required<ReplayPoolOptions> = { maxConcurrent: 1, timeoutMs: 120_000 }
 
-/** Marks a worker started by the pool, so loading this file elsewhere never runs a job. */
-const JOB_KEY = 'tildelingReplayJob'
+/** Marks a worker started by the pool, so loading this file elsewhere never starts a job loop. */
+const POOL_KEY = 'tildelingReplayPool'
 
 /**
  * Node 20 does not apply `--import` loaders given in a Worker's execArgv to its entry module, so
@@ -55,57 +55,77 @@ function bootScript(): string {
 }
 
 export type ReplayPool = {
-  /** Run a job in a fresh worker, or answer `busy` at once when every slot is taken. */
+  /** Run a job in a worker, or answer `busy` at once when every slot is taken. */
   run(job: ReplayJob, signal?: AbortSignal): Promise<ReplayOutcome>
   /** Replays computing now. */
   readonly running: number
-  /** Terminate every running replay (their callers get `aborted`). */
+  /** Terminate every worker, running or idle (callers of running replays get `aborted`). */
   close(): Promise<void>
 }
 
 export function createReplayPool(options: ReplayPoolOptions = {}): ReplayPool {
   const { maxConcurrent, timeoutMs } = { ...REPLAY_POOL_DEFAULTS, ...options }
-  const workers = new Set<Worker>()
+  const busy = new Set<Worker>()
+  // A worker that answered waits for the next job: starting one (tsx, the solver's modules) costs
+  // about 0.6 s, ten times a small replay. Idle workers are unref'd: they never keep a process alive.
+  const idle: Worker[] = []
   const aborters = new Set<() => void>()
 
+  function start(): Worker {
+    const worker = new Worker(bootScript(), { eval: true, workerData: { [POOL_KEY]: true }, execArgv: [] })
+    // A job's own listeners report its errors; this one only keeps an error between jobs (the
+    // worker then exits and leaves the idle list) from being thrown in the service's thread.
+    worker.on('error', () => {})
+    worker.on('exit', () => {
+      const at = idle.indexOf(worker)
+      if (at >= 0) idle.splice(at, 1)
+    })
+    return worker
+  }
+
   function run(job: ReplayJob, signal?: AbortSignal): Promise<ReplayOutcome> {
-    if (workers.size >= maxConcurrent) return Promise.resolve({ ok: false, why: 'busy', running: workers.size })
+    if (busy.size >= maxConcurrent) return Promise.resolve({ ok: false, why: 'busy', running: busy.size })
     if (signal?.aborted) return Promise.resolve({ ok: false, why: 'aborted' })
-    // A fresh worker per replay: terminating it is the only way to stop a computation midway,
-    // and a worker that never outlives its job leaks nothing into the next one.
-    const worker = new Worker(bootScript(), { eval: true, workerData: { [JOB_KEY]: job }, execArgv: [] })
-    workers.add(worker)
+    const worker = idle.pop() ?? start()
+    worker.ref()
+    busy.add(worker)
     return new Promise<ReplayOutcome>((resolve) => {
-      let settled = false
       const finish = (outcome: ReplayOutcome) => {
-        if (settled) return
-        settled = true
         clearTimeout(timer)
         signal?.removeEventListener('abort', abort)
         aborters.delete(abort)
-        workers.delete(worker)
-        // After a result the worker is exiting by itself; otherwise stop it where it stands.
-        if (!outcome.ok) void worker.terminate()
+        worker.off('message', answered).off('error', failed).off('exit', exited)
+        busy.delete(worker)
+        if (outcome.ok) {
+          worker.unref()
+          idle.push(worker)
+        } else {
+          // Terminating is the only way to stop a computation midway; the worker is not reused.
+          void worker.terminate()
+        }
         resolve(outcome)
       }
+      const answered = (result: ReplayJobResult) => finish({ ok: true, result })
+      const failed = (error: Error) => finish({ ok: false, why: 'failed', error })
+      const exited = (code: number) => finish({ ok: false, why: 'failed', error: new Error(`the replay worker exited with code ${code} before answering`) })
       const abort = () => finish({ ok: false, why: 'aborted' })
       const timer = setTimeout(() => finish({ ok: false, why: 'timeout', limitMs: timeoutMs }), timeoutMs)
       signal?.addEventListener('abort', abort, { once: true })
       aborters.add(abort)
-      worker.once('message', (result: ReplayJobResult) => finish({ ok: true, result }))
-      worker.once('error', (error) => finish({ ok: false, why: 'failed', error }))
-      worker.once('exit', (code) => finish({ ok: false, why: 'failed', error: new Error(`the replay worker exited with code ${code} before answering`) }))
+      worker.on('message', answered).on('error', failed).on('exit', exited)
+      worker.postMessage(job)
     })
   }
 
   return {
     run,
     get running() {
-      return workers.size
+      return busy.size
     },
     async close() {
-      const stopping = [...workers].map((w) => w.terminate())
+      const stopping = [...busy, ...idle].map((w) => w.terminate())
       for (const abort of [...aborters]) abort()
+      idle.length = 0
       await Promise.all(stopping)
     },
   }
@@ -124,5 +144,8 @@ export function runReplayJob(job: ReplayJob): ReplayJobResult {
   return { scenario: scenario.name, policies: policies.map((p) => simulate(scenario, p, { seed: job.seed }).metrics) }
 }
 
-const job = isMainThread ? undefined : (workerData as Record<string, ReplayJob> | null)?.[JOB_KEY]
-if (job !== undefined) parentPort!.postMessage(runReplayJob(job))
+// Inside a pool's worker: one job per message, one answer each. A job that throws ends the worker
+// (the pool sees its 'error' and starts a fresh one next time).
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[POOL_KEY] === true) {
+  parentPort!.on('message', (job: ReplayJob) => parentPort!.postMessage(runReplayJob(job)))
+}

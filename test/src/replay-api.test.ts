@@ -90,7 +90,7 @@ t.test('POST /v1/replays runs off the event loop: health answers meanwhile, a se
   t.equal(after.statusCode, 200, 'once it is done the slot is free again')
 })
 
-t.test('replay pool: the worker gives what the engine gives, and stops at the time limit or on abort', async (t) => {
+t.test('replay pool: the worker gives what the engine gives; a timeout, an engine error or an abort ends that worker, not the pool', async (t) => {
   const job = { scenario: heavy, policies: ['fifo'] }
   const pool = createReplayPool({ maxConcurrent: 2, timeoutMs: 60_000 })
   t.teardown(() => pool.close())
@@ -101,9 +101,14 @@ t.test('replay pool: the worker gives what the engine gives, and stops at the ti
   if (outcome.ok) t.same(figures(outcome.result), figures(runReplayJob(job)), 'with the figures of the same replay in this thread')
 
   const limited = createReplayPool({ timeoutMs: 100 })
+  t.teardown(() => limited.close())
   const late = await limited.run({ scenario: heavy, policies: ALL_POLICIES.split(',') })
   t.same(late, { ok: false, why: 'timeout', limitMs: 100 }, 'a replay past the limit is stopped and says so')
   t.equal(limited.running, 0, 'its worker is gone and the slot is free')
+
+  const broken = await pool.run({ scenario: heavy, policies: ['lottery'] })
+  t.match(broken, { ok: false, why: 'failed', error: { message: /unknown built-in policy lottery/ } }, 'an engine error comes back as failed, with its message')
+  t.match(await pool.run(job), { ok: true }, 'and the pool still runs the next replay')
 
   const controller = new AbortController()
   const running = pool.run({ scenario: heavy, policies: ALL_POLICIES.split(',') }, controller.signal)
@@ -111,6 +116,7 @@ t.test('replay pool: the worker gives what the engine gives, and stops at the ti
   controller.abort()
   t.same(await running, { ok: false, why: 'aborted' }, 'an aborted replay ends at once')
   t.equal(pool.running, 0, 'and frees its slot')
+  t.match(await pool.run(job), { ok: true }, 'the next replay runs in a fresh worker')
 })
 
 t.test('GET /v1/capacity: the centre\'s open referrals against its counsellors, per week', async (t) => {
