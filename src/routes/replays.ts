@@ -25,7 +25,7 @@ function pseudonymised(scenario: ReplayBody): ReplayBody {
  */
 const replayRoutes: FastifyPluginAsyncZod<ReplayPoolOptions> = async (app, options) => {
   const pool = createReplayPool(options)
-  const limitSeconds = Math.round((options.timeoutMs ?? REPLAY_POOL_DEFAULTS.timeoutMs) / 1000)
+  const limitSeconds = (options.timeoutMs ?? REPLAY_POOL_DEFAULTS.timeoutMs) / 1000
   // Closing the server stops running replays rather than waiting minutes for them.
   app.addHook('onClose', async () => pool.close())
 
@@ -71,7 +71,7 @@ const replayRoutes: FastifyPluginAsyncZod<ReplayPoolOptions> = async (app, optio
           throw new Unavailable(`another replay is running (at most ${outcome.running} at a time); try again in ${BUSY_RETRY_AFTER_SECONDS} seconds`)
         case 'timeout':
           throw new Unavailable(
-            `the replay ran past the limit of ${Math.round(outcome.limitMs / 1000)} s and was stopped; replay a shorter period or fewer policies at once, or run it with \`tildeling replay\``,
+            `the replay ran past the limit of ${outcome.limitMs / 1000} s and was stopped; replay a shorter period or fewer policies at once, or run it with \`tildeling replay\``,
           )
         case 'aborted':
           throw new Unavailable('the replay was stopped: the server is closing or the client went away')

@@ -2,6 +2,7 @@ import t from 'tap'
 import { addDays } from '../../solver/calendar.ts'
 import { nationalYear } from '../../src/replay/national.ts'
 import { createReplayPool, runReplayJob } from '../../src/replay/worker.ts'
+import replayRoutes from '../../src/routes/replays.ts'
 import { build } from '../helpers/build.ts'
 
 const weekly = [1, 2, 3].map((weekday) => ({ weekday, start: '08:00', end: '15:30' }))
@@ -88,6 +89,20 @@ t.test('POST /v1/replays runs off the event loop: health answers meanwhile, a se
 
   const after = await app.inject({ method: 'POST', url: '/v1/replays?policy=fifo', headers: auth.analyst, payload: scenario })
   t.equal(after.statusCode, 200, 'once it is done the slot is free again')
+})
+
+t.test('POST /v1/replays past the time limit: 503 problem saying what to do, not a hung request', async (t) => {
+  const { app, auth } = await build(t)
+  // The same plugin once more with a short limit, mounted under /v1 so the app's key check and
+  // error handler apply as they do to the real route.
+  await app.register(replayRoutes, { prefix: '/v1/limited', timeoutMs: 100 })
+  const res = await app.inject({ method: 'POST', url: `/v1/limited/v1/replays?policy=${ALL_POLICIES}`, headers: auth.analyst, payload: heavy })
+  t.equal(res.statusCode, 503, 'a replay past the limit is 503')
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', 'as problem+json')
+  t.match(res.json().detail, /ran past the limit of 0\.1 s and was stopped.*tildeling replay/, 'naming the limit and the way out')
+  t.equal(res.headers['retry-after'], undefined, 'with no Retry-After: the same replay would only time out again')
+  const health = await app.inject({ method: 'GET', url: '/health' })
+  t.equal(health.statusCode, 200, 'the service answers on')
 })
 
 t.test('replay pool: the worker gives what the engine gives; a timeout, an engine error or an abort ends that worker, not the pool', async (t) => {
