@@ -1,8 +1,14 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { addDays } from '../../solver/calendar.ts'
 import { nationalYear } from '../../src/replay/national.ts'
 import { createReplayPool, runReplayJob } from '../../src/replay/worker.ts'
 import replayRoutes from '../../src/routes/replays.ts'
+import { openDatabase } from '../../src/store/db.ts'
+import { createKeyRepository } from '../../src/store/key-repository.ts'
 import { build } from '../helpers/build.ts'
 
 const weekly = [1, 2, 3].map((weekday) => ({ weekday, start: '08:00', end: '15:30' }))
@@ -103,6 +109,34 @@ t.test('POST /v1/replays past the time limit: 503 problem saying what to do, not
   t.equal(res.headers['retry-after'], undefined, 'with no Retry-After: the same replay would only time out again')
   const health = await app.inject({ method: 'GET', url: '/health' })
   t.equal(health.statusCode, 200, 'the service answers on')
+})
+
+t.test('the installed command (bin/tildeling.js serve) replays in its worker, started from another directory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tildeling-replay-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dbPath = join(dir, 't.db')
+  const setup = openDatabase(dbPath)
+  const { key } = createKeyRepository(setup).create('analyst')
+  setup.close()
+  // No --import here: bin/tildeling.js registers tsx itself, and the worker must do the same.
+  const bin = new URL('../../bin/tildeling.js', import.meta.url).pathname
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', dbPath], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  t.teardown(() => child.kill('SIGKILL'))
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const check = setInterval(() => {
+      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (listening) resolve((clearInterval(check), listening[1]!))
+      if (child.exitCode !== null) reject(new Error(`server exited early: ${out}`))
+    }, 50)
+  })
+  const res = await fetch(`${url}/v1/replays?policy=fifo`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(scenario) })
+  t.equal(res.status, 200, 'the replay answers over HTTP')
+  t.match(await res.json(), { scenario: 'api replay', policies: [{ policy: 'fifo', accounts: { referrals: 12 } }] }, 'with the figures')
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  child.kill('SIGTERM')
+  t.equal(await exited, 0, 'SIGTERM still closes the server (its idle worker with it) and exits 0')
 })
 
 t.test('replay pool: the worker gives what the engine gives; a timeout, an engine error or an abort ends that worker, not the pool', async (t) => {
