@@ -1,13 +1,15 @@
 // Ukraine track: the group meetings this run must plan before the members' individual sessions.
-// Members of one language are grouped by the first date they can meet, then in priority order, up
-// to maxParticipants; each group goes on
-// the earliest counsellor-day with a free block and an interpreter, the main municipality's own
-// counsellor preferred on that day. The meeting's time is reserved before anything else is placed.
+// Languages are formed in turn (first seen in priority order), each booked in the DayBook before
+// the next. A language is formed by a small MIP (formLp) where its model stays small; otherwise, or
+// when the MIP gives no proven integral optimum, by the hand-coordinator's chunking (formGreedy).
+// Either way a meeting's time is reserved before anything else is placed.
 
-import { addDays } from './calendar.ts'
+import { addDays, daysBetween } from './calendar.ts'
 import type { BookDay, DayBook } from './daybook.ts'
 import { fitOn } from './daybook.ts'
-import type { IsoDate, Policy, Referral } from './types.ts'
+import type { MipModel } from './lp.ts'
+import { solveMip } from './lp.ts'
+import type { GroupMethod, GroupOptions, IsoDate, Policy, Referral } from './types.ts'
 
 export type GroupCandidate = {
   readonly referral: Referral
@@ -26,7 +28,28 @@ export type GroupPlan = {
   readonly groups: readonly PlannedGroup[]
   /** Referrals left without a group meeting in the horizon, with why. */
   readonly awaiting: ReadonlyMap<string, string>
+  /** How the languages were formed; null when no language needed a meeting. */
+  readonly method: GroupMethod | 'mixed' | null
 }
+
+/**
+ * Measured on this machine (see the report of the group-lp work): a language's MIP of 1,500
+ * variables solves in well under a second; past that the dense tableau grows quickly.
+ */
+export const MAX_LP_VARIABLES = 1500
+
+const DEFAULT_OPTIONS: Required<GroupOptions> = { method: 'lp', maxVariables: MAX_LP_VARIABLES }
+
+/** What the planning of one language needs to know about the run. */
+type Context = {
+  readonly book: DayBook
+  readonly policy: Policy
+  readonly leadDate: IsoDate
+  readonly lastGroupDay: IsoDate
+  readonly owns: (counsellorId: string, municipality: string) => boolean
+}
+
+type LanguagePlan = { readonly groups: readonly PlannedGroup[]; readonly awaiting: ReadonlyMap<string, string> }
 
 /**
  * `candidates` in priority order. `owns(counsellorId, municipality)` says whether a counsellor is a
@@ -39,46 +62,254 @@ export function planGroups(
   runDate: IsoDate,
   horizonEnd: IsoDate,
   owns: (counsellorId: string, municipality: string) => boolean,
+  options: GroupOptions = {},
 ): GroupPlan {
-  const { minutes, maxParticipants, daysBeforeIndividual: gap } = policy.groupMeeting
-  const leadDate = addDays(runDate, policy.leadDays.ukraine)
-  const earliestOf = (r: Referral): IsoDate => (r.deferredUntil !== undefined && r.deferredUntil > leadDate ? r.deferredUntil : leadDate)
+  const opts = { ...DEFAULT_OPTIONS, ...options }
+  const ctx: Context = {
+    book,
+    policy,
+    leadDate: addDays(runDate, policy.leadDays.ukraine),
+    lastGroupDay: addDays(horizonEnd, -policy.groupMeeting.daysBeforeIndividual),
+    owns,
+  }
   const byLanguage = new Map<string, GroupCandidate[]>()
   for (const c of candidates) byLanguage.set(c.referral.language, [...(byLanguage.get(c.referral.language) ?? []), c])
-  // Members who can meet on the same date go together, so one member's deferral does not hold
-  // back the rest; on the same date, priority order (stable sort) decides who fills a group first.
-  for (const list of byLanguage.values()) list.sort((a, b) => (earliestOf(a.referral) < earliestOf(b.referral) ? -1 : earliestOf(a.referral) > earliestOf(b.referral) ? 1 : 0))
 
   const groups: PlannedGroup[] = []
   const awaiting = new Map<string, string>()
-  const lastGroupDay = addDays(horizonEnd, -gap)
+  const used = new Set<GroupMethod>()
   for (const [language, list] of byLanguage) {
-    for (let i = 0; i < list.length; i += maxParticipants) {
-      const chunk = list.slice(i, i + maxParticipants)
-      // The meeting always has an interpreter, and no member may be deferred past it.
-      let earliest = leadDate
-      for (const c of chunk) if (earliestOf(c.referral) > earliest) earliest = earliestOf(c.referral)
-      const municipality = mostCommon(chunk.map((c) => c.referral.municipality))
-      const found = findDay(book, earliest, lastGroupDay, minutes, language, (id) => owns(id, municipality))
-      if (found === null) {
-        for (const c of chunk)
-          awaiting.set(
-            c.referral.id,
-            `no counsellor has a free ${minutes}-minute block with a ${language} interpreter for a group meeting between ${earliest} and ${lastGroupDay}`,
-          )
-        continue
-      }
-      const [day, start] = found
-      // A member whose individual session could not follow the meeting in time waits for a later one.
-      const members: Referral[] = []
-      for (const c of chunk) {
-        if (addDays(day.date, gap) <= c.latest) members.push(c.referral)
-        else awaiting.set(c.referral.id, `the first group meeting with room, on ${day.date}, leaves no date for the individual session ${gap} days later before ${c.latest}`)
-      }
-      if (members.length === 0) continue
-      book.book(day, start, minutes, language)
-      groups.push({ language, day, start, members })
+    const lp = opts.method === 'lp' ? formLp(language, list, ctx, opts.maxVariables) : null
+    const plan = lp ?? formGreedy(language, list, ctx)
+    used.add(lp ? 'lp' : 'greedy')
+    groups.push(...plan.groups)
+    for (const [id, why] of plan.awaiting) awaiting.set(id, why)
+  }
+  const method = used.size === 0 ? null : used.size === 2 ? 'mixed' : [...used][0]!
+  return { groups, awaiting, method }
+}
+
+/** The first date a referral can meet: the interpreter's lead time, or its deferral if later. */
+function earliestOf(r: Referral, ctx: Context): IsoDate {
+  return r.deferredUntil !== undefined && r.deferredUntil > ctx.leadDate ? r.deferredUntil : ctx.leadDate
+}
+
+/** The last date a member can meet and still have its individual session `gap` days later. */
+function latestMeetingOf(c: GroupCandidate, ctx: Context): IsoDate {
+  const d = addDays(c.latest, -ctx.policy.groupMeeting.daysBeforeIndividual)
+  return d < ctx.lastGroupDay ? d : ctx.lastGroupDay
+}
+
+function noRoomWhy(language: string, from: IsoDate, to: IsoDate, ctx: Context): string {
+  return `no counsellor has a free ${ctx.policy.groupMeeting.minutes}-minute block with a ${language} interpreter for a group meeting between ${from} and ${to}`
+}
+
+// ---- the MIP ----
+
+/** Priority tiers in the objective: classes stay few, while a higher tier still wins a contested seat. */
+const TIERS = 4
+
+/** Waiting days (summed over members) one more meeting must save: a meeting takes 3 hours of a counsellor. */
+export const MEETING_DAYS = 14
+
+/**
+ * Members with the same window and priority tier are interchangeable, so the MIP counts them per
+ * class: z[k,d] members of class k meet on date d, y[d] meetings on date d. Rows: Σ_d z[k,d] ≤
+ * |k|; Σ_k z[k,d] ≤ maxParticipants·y[d]; y[d] ≤ min(counsellor blocks free on d, interpreters
+ * left on d). The counsellor is chosen per meeting afterwards (own counsellor first): on a date
+ * it changes neither who is seated nor when nor how many meetings. Objective, by weights that
+ * keep the levels apart: seat as many as possible, a higher tier first; then fewer waiting days
+ * and fewer meetings, one meeting against MEETING_DAYS waiting days.
+ * Seating members on dates with fixed seats is a matching (a matroid), so the most members and
+ * the best by priority coincide. Null when the model is larger than `maxVariables` or the solver
+ * gives no proven integral optimum: the caller falls back to greedy. Books nothing until it has
+ * a plan.
+ */
+function formLp(language: string, list: readonly GroupCandidate[], ctx: Context, maxVariables: number): LanguagePlan | null {
+  const { book, policy } = ctx
+  const { minutes, maxParticipants } = policy.groupMeeting
+  const members = list.map((c, rank) => ({
+    c,
+    from: earliestOf(c.referral, ctx),
+    to: latestMeetingOf(c, ctx),
+    tier: Math.floor((rank * TIERS) / list.length),
+  }))
+
+  // Dates that can hold at least one meeting of this language, and how many.
+  const rooms: { date: IsoDate; meetings: number }[] = []
+  for (const [date, sameDay] of book.byDate) {
+    let blocks = 0
+    for (const x of sameDay) blocks += book.capacity(x, minutes)
+    const meetings = Math.min(blocks, book.interpreterLeft(language, date))
+    if (meetings >= 1) rooms.push({ date, meetings })
+  }
+
+  // Classes in priority order of their first member; members keep priority order inside.
+  const classes = new Map<string, { from: IsoDate; to: IsoDate; tier: number; refs: Referral[]; dates: number[] }>()
+  for (const m of members) {
+    const key = `${m.from}|${m.to}|${m.tier}`
+    const k = classes.get(key)
+    if (k) k.refs.push(m.c.referral)
+    else {
+      const dates = rooms.flatMap((r, i) => (r.date >= m.from && r.date <= m.to ? [i] : []))
+      classes.set(key, { from: m.from, to: m.to, tier: m.tier, refs: [m.c.referral], dates })
     }
+  }
+  const seatable = [...classes.values()].filter((k) => k.dates.length > 0)
+  const usedRooms = [...new Set(seatable.flatMap((k) => k.dates))].sort((a, b) => a - b)
+  const size = seatable.reduce((n, k) => n + k.dates.length, 0) + usedRooms.length
+  if (size > maxVariables) return null
+
+  const seatsOn = new Map<number, { k: number; count: number }[]>()
+  if (seatable.length > 0) {
+    const n = list.length
+    const span = daysBetween(rooms[usedRooms[0]!]!.date, rooms[usedRooms[usedRooms.length - 1]!]!.date) + 1
+    // Each level outweighs everything below it over all members.
+    const step = n * (span + MEETING_DAYS) + 1
+    const seat = n * TIERS * step
+    const constraints: Record<string, { max: number }> = {}
+    const variables: Record<string, Record<string, number>> = {}
+    for (const d of usedRooms) {
+      constraints[`seats${d}`] = { max: 0 }
+      constraints[`meetings${d}`] = { max: rooms[d]!.meetings }
+      variables[`y${d}`] = { value: -MEETING_DAYS, [`seats${d}`]: -maxParticipants, [`meetings${d}`]: 1 }
+    }
+    seatable.forEach((k, ki) => {
+      constraints[`class${ki}`] = { max: k.refs.length }
+      for (const d of k.dates) {
+        const wait = daysBetween(k.from, rooms[d]!.date)
+        variables[`z${ki}_${d}`] = { value: seat + (TIERS - 1 - k.tier) * step - wait, [`class${ki}`]: 1, [`seats${d}`]: 1 }
+      }
+    })
+    const model: MipModel = { direction: 'max', objective: 'value', constraints, variables, integers: Object.keys(variables) }
+    const result = solveMip(model)
+    if (result.outcome !== 'optimal') return null
+    seatable.forEach((k, ki) => {
+      for (const d of k.dates) {
+        const count = result.values.get(`z${ki}_${d}`) ?? 0
+        if (count > 0) seatsOn.set(d, [...(seatsOn.get(d) ?? []), { k: ki, count }])
+      }
+    })
+  }
+
+  // Members to dates: inside a class, higher priority meets earlier.
+  const onDate = new Map<number, Referral[]>()
+  const seated = new Set<string>()
+  seatable.forEach((k, ki) => {
+    let next = 0
+    for (const d of k.dates) {
+      const count = seatsOn.get(d)?.find((s) => s.k === ki)?.count ?? 0
+      const take = k.refs.slice(next, next + count)
+      next += count
+      onDate.set(d, [...(onDate.get(d) ?? []), ...take])
+      for (const r of take) seated.add(r.id)
+    }
+  })
+
+  const awaiting = new Map<string, string>()
+  for (const m of members) {
+    if (seated.has(m.c.referral.id)) continue
+    const gap = policy.groupMeeting.daysBeforeIndividual
+    const why =
+      m.from > m.to
+        ? `a group meeting on or after ${m.from} leaves no date for the individual session ${gap} days later before ${m.c.latest}`
+        : rooms.some((r) => r.date >= m.from && r.date <= m.to)
+          ? `the ${language} group meetings that can be held between ${m.from} and ${m.to} are full (${maxParticipants} each; no counsellor block or ${language} interpreter left for another)`
+          : noRoomWhy(language, m.from, m.to, ctx)
+    awaiting.set(m.c.referral.id, why)
+  }
+
+  const groups: PlannedGroup[] = []
+  for (const d of [...onDate.keys()].sort((a, b) => a - b)) {
+    for (const meeting of splitMeetings(onDate.get(d)!, maxParticipants)) {
+      const municipality = mostCommon(meeting.map((r) => r.municipality))
+      const sameDay = book.byDate.get(rooms[d]!.date) ?? []
+      const ordered = [...sameDay.filter((x) => ctx.owns(x.counsellorId, municipality)), ...sameDay.filter((x) => !ctx.owns(x.counsellorId, municipality))]
+      let placed: [BookDay, number] | null = null
+      for (const x of ordered) {
+        const start = fitOn(x, minutes)
+        if (start !== null) {
+          placed = [x, start]
+          break
+        }
+      }
+      // rooms[d].meetings counted these blocks: a miss here is a bug, not a shortage.
+      if (placed === null) throw new Error(`group planning: no block left on ${rooms[d]!.date} that the model counted`)
+      book.book(placed[0], placed[1], minutes, language)
+      groups.push({ language, day: placed[0], start: placed[1], members: meeting })
+    }
+  }
+  return { groups, awaiting }
+}
+
+/**
+ * The members meeting on one date, split into as few meetings as the cap allows, sizes within one
+ * of each other; members of the same municipality kept together so each meeting can go to its
+ * own counsellor.
+ */
+function splitMeetings(members: readonly Referral[], maxParticipants: number): Referral[][] {
+  const count = Math.ceil(members.length / maxParticipants)
+  const perMunicipality = new Map<string, number>()
+  for (const r of members) perMunicipality.set(r.municipality, (perMunicipality.get(r.municipality) ?? 0) + 1)
+  const sorted = members
+    .map((r, i) => ({ r, i }))
+    .sort(
+      (a, b) =>
+        perMunicipality.get(b.r.municipality)! - perMunicipality.get(a.r.municipality)! ||
+        (a.r.municipality < b.r.municipality ? -1 : a.r.municipality > b.r.municipality ? 1 : 0) ||
+        a.i - b.i,
+    )
+    .map((x) => x.r)
+  const meetings: Referral[][] = []
+  let next = 0
+  for (let i = 0; i < count; i++) {
+    const size = Math.floor(members.length / count) + (i < members.length % count ? 1 : 0)
+    meetings.push(sorted.slice(next, next + size))
+    next += size
+  }
+  return meetings
+}
+
+// ---- the hand-coordinator's chunking (the fallback) ----
+
+/**
+ * Members are grouped by the first date they can meet, then in priority order, up to
+ * maxParticipants; each group goes on the earliest counsellor-day with a free block and an
+ * interpreter, the main municipality's own counsellor preferred on that day.
+ */
+function formGreedy(language: string, candidates: readonly GroupCandidate[], ctx: Context): LanguagePlan {
+  const { book, policy, lastGroupDay } = ctx
+  const { minutes, maxParticipants, daysBeforeIndividual: gap } = policy.groupMeeting
+  // Members who can meet on the same date go together, so one member's deferral does not hold
+  // back the rest; on the same date, priority order (stable sort) decides who fills a group first.
+  const list = [...candidates].sort((a, b) => {
+    const ea = earliestOf(a.referral, ctx)
+    const eb = earliestOf(b.referral, ctx)
+    return ea < eb ? -1 : ea > eb ? 1 : 0
+  })
+  const groups: PlannedGroup[] = []
+  const awaiting = new Map<string, string>()
+  for (let i = 0; i < list.length; i += maxParticipants) {
+    const chunk = list.slice(i, i + maxParticipants)
+    // The meeting always has an interpreter, and no member may be deferred past it.
+    let earliest = ctx.leadDate
+    for (const c of chunk) if (earliestOf(c.referral, ctx) > earliest) earliest = earliestOf(c.referral, ctx)
+    const municipality = mostCommon(chunk.map((c) => c.referral.municipality))
+    const found = findDay(book, earliest, lastGroupDay, minutes, language, (id) => ctx.owns(id, municipality))
+    if (found === null) {
+      for (const c of chunk) awaiting.set(c.referral.id, noRoomWhy(language, earliest, lastGroupDay, ctx))
+      continue
+    }
+    const [day, start] = found
+    // A member whose individual session could not follow the meeting in time waits for a later one.
+    const members: Referral[] = []
+    for (const c of chunk) {
+      if (addDays(day.date, gap) <= c.latest) members.push(c.referral)
+      else awaiting.set(c.referral.id, `the first group meeting with room, on ${day.date}, leaves no date for the individual session ${gap} days later before ${c.latest}`)
+    }
+    if (members.length === 0) continue
+    book.book(day, start, minutes, language)
+    groups.push({ language, day, start, members })
   }
   return { groups, awaiting }
 }

@@ -20,7 +20,7 @@ import { planGroups } from './groups.ts'
 import type { Ranked } from './priority.ts'
 import { compareRanked } from './priority.ts'
 import { eligibility } from './rules/index.ts'
-import type { Eligibility, IsoDate, Problem, Reason, Referral, Session, Window } from './types.ts'
+import type { Eligibility, GroupMethod, GroupOptions, IsoDate, Problem, Reason, Referral, Session, Window } from './types.ts'
 
 /** Days a non-own counsellor must save before it wins over the municipality's own counsellor. */
 export const OWN_PENALTY = 10
@@ -82,6 +82,8 @@ export type Prepared = {
   readonly book: DayBook
   readonly model: Model
   readonly groups: readonly PlannedGroup[]
+  /** How the group meetings were formed (null: none needed). */
+  readonly groupMethod: GroupMethod | 'mixed' | null
   /** Referrals that cannot be planned this run, with the reason. */
   readonly blocked: ReadonlyMap<string, { readonly reason: Reason; readonly detail: string }>
   /** Referral id → date of its pinned individual session. */
@@ -94,7 +96,7 @@ export function horizonEndOf(problem: Problem): IsoDate {
   return addDays(problem.runDate, 7 * problem.horizonWeeks - 1)
 }
 
-export function prepare(problem: Problem): Prepared {
+export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prepared {
   const { policy, runDate } = problem
   const horizonEnd = horizonEndOf(problem)
   const book = createDayBook(problem, horizonEnd)
@@ -135,6 +137,7 @@ export function prepare(problem: Problem): Prepared {
     runDate,
     horizonEnd,
     owns,
+    groupOptions,
   )
   const groupOn = new Map<string, IsoDate>()
   for (const g of plan.groups) for (const m of g.members) groupOn.set(m.id, g.day.date)
@@ -154,7 +157,7 @@ export function prepare(problem: Problem): Prepared {
   }
 
   const model = buildFromBook(problem, book, eligible, owns)
-  return { horizonEnd, book, model, groups: plan.groups, blocked, pinnedFirst, pinnedFollowup, owns }
+  return { horizonEnd, book, model, groups: plan.groups, groupMethod: plan.method, blocked, pinnedFirst, pinnedFollowup, owns }
 }
 
 /** The model solve() optimises for this problem (see the file comment). */

@@ -38,7 +38,7 @@ import type {
 export { buildModel } from './model.ts'
 export type { Model } from './model.ts'
 
-const DEFAULT_OPTIONS: Required<SolveOptions> = { method: 'flow', timeLimitMs: 20_000 }
+const DEFAULT_OPTIONS: Required<SolveOptions> = { method: 'flow', timeLimitMs: 20_000, groups: {} }
 
 /** A first session placed in this run. */
 type Placed = { readonly day: BookDay; readonly start: number; readonly ranked: Ranked }
@@ -47,7 +47,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
   const opts = { ...DEFAULT_OPTIONS, ...options }
   const started = Date.now()
   const { policy } = problem
-  const prep = prepare(problem)
+  const prep = prepare(problem, opts.groups)
   const { model, book } = prep
 
   // ---- 2. first sessions to counsellor-days ----
@@ -153,6 +153,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
     sessions: newSessions.length,
     groupMeetings: prep.groups.length,
     followups: followups.sessions.length,
+    ...(prep.groupMethod !== null ? { groupMethod: prep.groupMethod } : {}),
     followupsPending: followups.pending,
     unassigned: unassigned.length,
     deadlineBreaches: deadlineBreaches.length,

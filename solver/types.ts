@@ -190,6 +190,9 @@ export type Method = 'flow' | 'greedy'
 /** How the run ended: proven best for its model, the best found, or cut short by the time limit. */
 export type Outcome = 'optimal' | 'feasible' | 'timedout'
 
+/** How the ukraine track's group meetings are formed: a small MIP per language, or chunks by date. */
+export type GroupMethod = 'lp' | 'greedy'
+
 export type Stats = {
   readonly referrals: number
   /** Referrals with a first session in this proposal or already pinned. */
@@ -202,6 +205,8 @@ export type Stats = {
   readonly sessions: number
   readonly groupMeetings: number
   readonly followups: number
+  /** How this run formed its group meetings; `mixed` when some language fell back to greedy. Absent when none were needed. */
+  readonly groupMethod?: GroupMethod | 'mixed'
   /** Follow-ups (`meetings: 2`) not planned in this horizon: too soon after the first session, or no room yet. */
   readonly followupsPending?: number
   readonly unassigned: number
@@ -225,6 +230,14 @@ export type SolveOptions = {
   readonly method?: Method
   /** Past this, the optimiser hands over to greedy for what is left. */
   readonly timeLimitMs?: number
+  /** Group formation: `lp` (default) with greedy as its fallback, or `greedy` only. */
+  readonly groups?: GroupOptions
+}
+
+export type GroupOptions = {
+  readonly method?: GroupMethod
+  /** A language whose MIP would have more variables than this is formed by greedy instead. */
+  readonly maxVariables?: number
 }
 
 // ---- Internal shapes shared by the solver's modules (not on the wire). ----
