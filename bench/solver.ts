@@ -1,51 +1,84 @@
-// Solver bench: flow vs greedy on one generated size, timed in this process, every proposal validated.
+// Solver bench jobs, each run in a fresh child process by bench/run.ts so that one job's heap and
+// peak RSS do not leak into the next:
+//   time:    flow and greedy on one generated problem, runs alternating between the two so that a
+//            busy machine slows both alike; the ratio to greedy is measured in that same process.
+//   peak:    one solve by one method; the process's peak RSS (getrusage maxRSS) and its RSS just
+//            before the solve. `method: null` builds the problem only: the baseline to compare.
+// Child entry: node --import tsx bench/solver.ts '<job as JSON>' prints one JSON line.
+import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { generateScenario } from '../fixtures/generate.ts'
 import { ScenarioSchema } from '../src/schemas/scenario.ts'
 import { scenarioProblem } from '../src/services/scenario.ts'
 import { solve } from '../solver/solve.ts'
 import { validateProposal } from '../solver/validate.ts'
-import type { Method, Problem } from '../solver/types.ts'
+import type { Method, Problem, Proposal } from '../solver/types.ts'
 import { median } from './stats.ts'
 
-/** `shortage` scales counsellor hours (generator option): 1 leaves room for nearly everyone, 0.4 is a real squeeze. */
+/** `shortage` scales counsellor hours (generator option): 1 is the generator's default week. */
 export type Size = { readonly referrals: number; readonly counsellors: number; readonly weeks: number; readonly runs: number; readonly shortage?: number }
 
 export type MethodResult = {
   readonly method: Method
   readonly medianMs: number
-  readonly heapDelta: number
   readonly scheduled: number
   readonly withinDeadline: number
   readonly outcome: string
   readonly violations: number
 }
 
+export type Job =
+  | { readonly mode: 'time'; readonly size: Size; readonly seed: number; readonly validate: boolean }
+  | { readonly mode: 'peak'; readonly size: Size; readonly seed: number; readonly method: Method | null }
+
+export type TimeResult = { readonly flow: MethodResult; readonly greedy: MethodResult }
+export type PeakResult = { readonly rssBefore: number; readonly peakRss: number }
+
 export function problemFor(size: Size, seed = 1): Problem {
-  const scenario = ScenarioSchema.parse(generateScenario({ seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks, shortage: size.shortage ?? 1 }))
-  return scenarioProblem(scenario)
+  const scenario = generateScenario({ seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks, shortage: size.shortage ?? 1 })
+  return scenarioProblem(ScenarioSchema.parse(scenario))
 }
 
-export function benchMethod(problem: Problem, method: Method, runs: number): MethodResult {
-  const times: number[] = []
-  let heapDelta = 0
-  let last: ReturnType<typeof solve> | undefined
+/** `runs` solves per method, interleaved; figures of the last proposal (solve is deterministic). */
+export function timeBoth(problem: Problem, runs: number, validate = true): TimeResult {
+  const methods: readonly Method[] = ['greedy', 'flow']
+  const times = new Map<Method, number[]>(methods.map((m) => [m, []]))
+  const last = new Map<Method, Proposal>()
   for (let i = 0; i < runs; i++) {
-    const heapBefore = process.memoryUsage().heapUsed
-    const t0 = performance.now()
-    last = solve(problem, { method })
-    times.push(performance.now() - t0)
-    // Heap still held right after the run: what the proposal and any retained model cost.
-    heapDelta = Math.max(heapDelta, process.memoryUsage().heapUsed - heapBefore)
+    for (const method of methods) {
+      const t0 = performance.now()
+      const p = solve(problem, { method })
+      times.get(method)!.push(performance.now() - t0)
+      last.set(method, p)
+    }
   }
-  const p = last!
-  return {
-    method,
-    medianMs: median(times),
-    heapDelta,
-    scheduled: p.stats.scheduled,
-    withinDeadline: p.stats.withinDeadline,
-    outcome: p.stats.outcome,
-    violations: validateProposal(problem, p).length,
+  const result = (method: Method): MethodResult => {
+    const p = last.get(method)!
+    return {
+      method,
+      medianMs: median(times.get(method)!),
+      scheduled: p.stats.scheduled,
+      withinDeadline: p.stats.withinDeadline,
+      outcome: p.stats.outcome,
+      violations: validate ? validateProposal(problem, p).length : -1,
+    }
   }
+  return { flow: result('flow'), greedy: result('greedy') }
+}
+
+export function peakOf(problem: Problem, method: Method | null): PeakResult {
+  const rssBefore = process.memoryUsage().rss
+  if (method !== null) solve(problem, { method })
+  // maxRSS is in KiB (Linux getrusage): the high-water mark of the whole process.
+  return { rssBefore, peakRss: process.resourceUsage().maxRSS * 1024 }
+}
+
+export function runJob(job: Job): TimeResult | PeakResult {
+  const problem = problemFor(job.size, job.seed)
+  return job.mode === 'time' ? timeBoth(problem, job.size.runs, job.validate) : peakOf(problem, job.method)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const job = JSON.parse(process.argv[2] ?? '') as Job
+  process.stdout.write(JSON.stringify(runJob(job)) + '\n')
 }

@@ -7,3 +7,6 @@ export function median(xs: readonly number[]): number {
 }
 
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`
+
+/** How far `value` falls short of `reference`, in per cent of the reference (negative: above it). */
+export const gapPercent = (value: number, reference: number): string => (reference === 0 ? '–' : `${((100 * (reference - value)) / reference).toFixed(2)} %`)
