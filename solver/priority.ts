@@ -48,6 +48,27 @@ export function decisiveRule(rules: readonly PriorityRule[], winner: Ranked, los
   return undefined
 }
 
+/**
+ * What each rule of the policy sees in a referral, in rule order, e.g. `threatened industry
+ * (hotel); programme ends 2020-12-31; referred 2020-10-02`: why it ranks where it does. Rules with
+ * nothing to say of it (not threatened, no deadline, no programme end) are left out.
+ */
+export function priorityFacts(rules: readonly PriorityRule[], referral: Referral, deadline: IsoDate | null): string {
+  const facts = rules.map((rule) => {
+    switch (rule) {
+      case 'deadline':
+        return deadline !== null ? `deadline ${deadline}` : undefined
+      case 'threatened-industry':
+        return referral.threatenedIndustry ? `threatened industry${referral.targetIndustry !== undefined ? ` (${referral.targetIndustry})` : ''}` : undefined
+      case 'programme-time':
+        return referral.programmeEndsOn !== undefined ? `programme ends ${referral.programmeEndsOn}` : undefined
+      case 'waiting-time':
+        return `referred ${referral.referredOn}`
+    }
+  })
+  return facts.filter((f) => f !== undefined).join('; ')
+}
+
 /** Whom a rule favours, in words a municipality understands. */
 export const RULE_WORDS: Readonly<Record<PriorityRule, string>> = {
   deadline: 'participants who could still be seen before their deadline, more urgent ones first',

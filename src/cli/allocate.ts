@@ -1,10 +1,13 @@
 import { InvalidArgumentError, type Command } from 'commander'
+import { priorityFacts } from '../../solver/priority.ts'
+import { deadlineOf } from '../../solver/rules/index.ts'
 import { solve } from '../../solver/solve.ts'
+import type { Problem } from '../../solver/types.ts'
 import { readConfig } from '../config.ts'
 import { IsoDateSchema } from '../schemas/common.ts'
-import { allocationDeps, commitAllocation, propose } from '../services/allocation.ts'
+import { allocationDeps, commitAllocation, loadProblem, propose } from '../services/allocation.ts'
 import { formatProposal } from '../services/proposal-table.ts'
-import { loadScenario, scenarioProblem, ScenarioError } from '../services/scenario.ts'
+import { DEFAULT_HORIZON_WEEKS, loadScenario, scenarioProblem, ScenarioError } from '../services/scenario.ts'
 import { openDatabase } from '../store/db.ts'
 import { CliError } from './errors.ts'
 
@@ -21,6 +24,12 @@ function parseWeeks(value: string): number {
 
 type Options = { scenario?: string; json?: boolean; runDate?: string; horizonWeeks?: number; greedy?: boolean; commit?: boolean; db?: string }
 
+/** Per referral, what the policy's rules see in it: the table's priority column. */
+function prioritiesOf(problem: Problem): Map<string, string> {
+  const rules = problem.policy.priority
+  return new Map(problem.referrals.map((r) => [r.id, priorityFacts(rules, r, deadlineOf(r, problem.policy))]))
+}
+
 /** A scenario file, no database: solve it and print the proposal. */
 function allocateScenario(path: string, opts: Options): void {
   let scenario
@@ -33,7 +42,7 @@ function allocateScenario(path: string, opts: Options): void {
   const problem = scenarioProblem(scenario, { runDate: opts.runDate, horizonWeeks: opts.horizonWeeks })
   const proposal = solve(problem, opts.greedy ? { method: 'greedy' } : {})
   const names = new Map(scenario.counsellors.map((c) => [c.id, c.name]))
-  process.stdout.write(opts.json ? `${JSON.stringify(proposal, null, 2)}\n` : formatProposal(proposal, { counsellors: names }))
+  process.stdout.write(opts.json ? `${JSON.stringify(proposal, null, 2)}\n` : formatProposal(proposal, { counsellors: names, priorities: prioritiesOf(problem) }))
 }
 
 /** The centre's database: the same service as POST /v1/allocations (and commit). */
@@ -42,11 +51,12 @@ function allocateDatabase(opts: Options): void {
   try {
     const deps = allocationDeps(db)
     const proposal = propose(deps, { runDate: opts.runDate, horizonWeeks: opts.horizonWeeks, method: opts.greedy ? 'greedy' : undefined })
+    const priorities = prioritiesOf(loadProblem(deps, proposal.runDate, opts.horizonWeeks ?? DEFAULT_HORIZON_WEEKS))
     // Referrals are UUIDs in the database; a coordinator knows them by municipality and their own ref.
     const referrals = new Map(deps.referrals.list().map((r) => [r.id, `${r.municipality}/${r.externalRef}`]))
     const counsellors = new Map(deps.counsellors.list().map((c) => [c.id, c.name]))
     if (opts.json) process.stdout.write(`${JSON.stringify(proposal, null, 2)}\n`)
-    else process.stdout.write(formatProposal({ ...deps.allocations.findById(proposal.id)!.proposal, id: proposal.id }, { referrals, counsellors }))
+    else process.stdout.write(formatProposal({ ...deps.allocations.findById(proposal.id)!.proposal, id: proposal.id }, { referrals, counsellors, priorities }))
     if (opts.commit) {
       const committed = commitAllocation(deps, proposal.id)
       process.stderr.write(`Committed allocation ${proposal.id}: ${committed.booked} sessions booked.\n`)

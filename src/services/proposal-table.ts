@@ -5,6 +5,8 @@ export type TableLabels = {
   readonly referrals?: ReadonlyMap<string, string>
   /** counsellor id -> name. */
   readonly counsellors?: ReadonlyMap<string, string>
+  /** referral id -> what the policy's rules see in it (priorityFacts), so the table shows why who comes first. */
+  readonly priorities?: ReadonlyMap<string, string>
 }
 
 /** Left-aligned columns, as wide as their widest cell. */
@@ -27,6 +29,7 @@ function when(start: string, end: string): string {
 export function formatProposal(p: Omit<Proposal, 'status'> & { readonly id?: string; readonly status: string }, labels: TableLabels = {}): string {
   const who = (id: string) => labels.referrals?.get(id) ?? id
   const counsellor = (id: string) => labels.counsellors?.get(id) ?? id
+  const priority = (id: string) => labels.priorities?.get(id) ?? '-'
   const whoOf = (s: Session) => (s.kind === 'group' ? `${s.referralIds.length} participants (${s.language}): ${s.referralIds.map(who).join(', ')}` : who(s.referralId))
   const sorted = [...p.sessions].sort((a, b) => a.start.localeCompare(b.start) || a.counsellorId.localeCompare(b.counsellorId))
   const out: string[] = [`Allocation${p.id ? ` ${p.id}` : ''}, run date ${p.runDate} (${p.status})`, '']
@@ -35,12 +38,25 @@ export function formatProposal(p: Omit<Proposal, 'status'> & { readonly id?: str
     sorted.length === 0
       ? '  none'
       : table(
-          ['when', 'kind', 'counsellor', 'who', 'interpreter by'],
-          sorted.map((s) => [when(s.start, s.end), `${s.kind}${s.pinned ? ' (booked)' : ''}`, counsellor(s.counsellorId), whoOf(s), s.interpreterOrderBy?.slice(0, 10) ?? '-']),
+          ['when', 'kind', 'counsellor', 'who', 'interpreter by', ...(labels.priorities ? ['priority (policy order)'] : [])],
+          sorted.map((s) => [
+            when(s.start, s.end),
+            `${s.kind}${s.pinned ? ' (booked)' : ''}`,
+            counsellor(s.counsellorId),
+            whoOf(s),
+            s.interpreterOrderBy?.slice(0, 10) ?? '-',
+            ...(labels.priorities ? [s.kind === 'group' ? '-' : priority(s.referralId)] : []),
+          ]),
         ),
   )
   out.push('', `Unassigned (${p.unassigned.length})`)
-  out.push(p.unassigned.length === 0 ? '  none' : table(['who', 'reason', 'detail'], p.unassigned.map((u) => [who(u.referralId), u.reason, u.detail])))
+  out.push(
+    p.unassigned.length === 0
+      ? '  none'
+      : labels.priorities
+        ? table(['who', 'reason', 'priority (policy order)', 'detail'], p.unassigned.map((u) => [who(u.referralId), u.reason, priority(u.referralId), u.detail]))
+        : table(['who', 'reason', 'detail'], p.unassigned.map((u) => [who(u.referralId), u.reason, u.detail])),
+  )
   out.push('', `Deadline breaches (${p.deadlineBreaches.length})`)
   out.push(
     p.deadlineBreaches.length === 0

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Ranked } from '../../solver/priority.ts'
-import { compareRanked, decisiveRule } from '../../solver/priority.ts'
+import { compareRanked, decisiveRule, priorityFacts } from '../../solver/priority.ts'
 import { PRIORITY_RULES } from '../../solver/types.ts'
 import { referral } from './helpers.ts'
 
@@ -42,4 +42,11 @@ t.test('ties fall to the referral id, so the order is total', async (t) => {
   t.equal(compareRanked(PRIORITY_RULES, ranked('A'), ranked('A')), 0, 'equal to itself')
   t.equal(decisiveRule(PRIORITY_RULES, ranked('A'), ranked('B')), undefined, 'no rule decided a tie')
   t.ok(compareRanked([], ranked('B', { threatenedIndustry: true }), ranked('A')) > 0, 'with every rule dropped only the id counts')
+})
+
+t.test('priorityFacts: what each rule sees, in the policy\'s order, leaving out rules with nothing to say', async (t) => {
+  const r = referral('p', { threatenedIndustry: true, targetIndustry: 'hotel', programmeEndsOn: '2020-12-31', referredOn: '2020-10-02' })
+  t.equal(priorityFacts(TRONDELAG, r, null), 'threatened industry (hotel); programme ends 2020-12-31; referred 2020-10-02', 'threatened first under the Trøndelag order; no deadline, so none shown')
+  t.equal(priorityFacts(PRIORITY_RULES, r, '2021-01-15'), 'deadline 2021-01-15; threatened industry (hotel); programme ends 2020-12-31; referred 2020-10-02', 'the default order puts the deadline first')
+  t.equal(priorityFacts(['waiting-time'], referral('q', { referredOn: '2025-03-01' }), '2025-05-01'), 'referred 2025-03-01', 'a dropped rule is not shown')
 })

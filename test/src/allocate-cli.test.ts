@@ -29,6 +29,16 @@ t.test('allocate --scenario prints a table: sessions, unassigned, breaches, stat
   t.match(r.stdout, /when\s+kind\s+counsellor\s+who/, 'sessions say when, what, which counsellor and who')
 })
 
+t.test('allocate --scenario on Trøndelag 2020 shows who was prioritised and why', async (t) => {
+  const r = tildeling(['allocate', '--scenario', join(ROOT, 'fixtures/trondelag-2020.json')])
+  t.equal(r.code, 0, 'exit 0')
+  t.match(r.stdout, /priority \(policy order\)/, 'sessions and unassigned carry a priority column')
+  const planned = r.stdout.split('\n').filter((l) => /\bindividual\s+Counsellor/.test(l) && !l.includes('(booked)'))
+  t.ok(planned.length > 0, 'new sessions are planned')
+  t.ok(planned.some((l) => /threatened industry \(/.test(l)), 'planned sessions name the threatened industry that put them first')
+  t.match(r.stdout, /lower-priority\s+programme ends \d{4}-\d{2}-\d{2}.*\(rule: programme-time\)/, 'a referral left out shows its own facts next to the rule that decided')
+})
+
 t.test('allocate --scenario --json prints exactly the proposal object', async (t) => {
   const r = tildeling(['allocate', '--scenario', SCENARIO, '--json', '--greedy', '--horizon-weeks', '3'])
   t.equal(r.code, 0, 'exit 0')
