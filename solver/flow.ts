@@ -150,7 +150,7 @@ export class UnitFlow {
     dist[source] = 0
     push(0, source)
     let found = false
-    while (size > 0) {
+    search: while (size > 0) {
       const d = heapKey[0]!
       const u = heapNode[0]!
       // Pop: move the last element down from the root.
@@ -188,6 +188,13 @@ export class UnitFlow {
           touch(v)
           dist[v] = nd
           parent[v] = a
+          // Reduced costs are ≥ 0, so nothing left in the heap reaches the sink for less than d:
+          // stop here rather than settle every node tied at d first (under the potentials most of
+          // the graph ties at 0, and that scan was most of the flow's time).
+          if (v === this.sink && nd <= d) {
+            found = true
+            break search
+          }
           push(nd, v)
         }
       }
