@@ -28,8 +28,10 @@ export function formatCapacity(name: string, table: CapacityTable, extra: ExtraC
     ),
     '',
     `Needed ${h(table.neededHours)} h against ${h(table.availableHours)} h available.`,
-    `Missing at the worst week: ${h(table.peakShortfallHours)} h = at least ${table.missingCounsellorDays} counsellor-days (every session at its last moment; a lower bound).`,
-    `Already past their target when referred: ${table.unreachableOnArrival}; targets after the period (not counted): ${table.dueAfterPeriod}; withdrawn before their week (not counted): ${table.withdrawn}.`,
+    table.worstWindow === null
+      ? 'No run of weeks needed more hours than it had (pooled hours; a lower bound on what is missing).'
+      : `Missing at the worst: ${h(table.peakShortfallHours)} h = at least ${table.missingCounsellorDays} counsellor-days, ${table.worstWindow.from} to ${table.worstWindow.to} (${h(table.worstWindow.neededHours)} h needed by referrals known and due then, ${h(table.worstWindow.availableHours)} h available; pooled hours, a lower bound).`,
+    `Past their target before they could be seen (late referral or deferral): ${table.unreachableOnArrival}; targets after the period (not counted): ${table.dueAfterPeriod}; withdrawn before their week (not counted): ${table.withdrawn}.`,
     '',
     `Replay search (${extra.policy}), target ${(extra.target * 100).toFixed(0)} % seen by their target date:`,
     ...extra.probes.map((p) => `  +${String(p.daysPerWeek).padStart(2)} counsellor-days/week: ${p.met}/${p.decided} = ${p.share === null ? '-' : (p.share * 100).toFixed(1) + ' %'}`),

@@ -2,12 +2,12 @@
 // target dates, against the hours the counsellors have; and the fewest counsellor-days a week to
 // add so a replay reaches a target share seen in time.
 
-import { counsellorDays } from '../../solver/availability.ts'
 import { addDays, daysBetween, mondayOf, parseHhMm } from '../../solver/calendar.ts'
 import { resolvePolicy } from '../../solver/policy.ts'
 import type { Counsellor, IsoDate, Policy, PolicyInput, Referral } from '../../solver/types.ts'
 import type { Scenario } from '../schemas/scenario.ts'
 import { BUILT_IN_POLICIES, type ReplayPolicy } from './policies.ts'
+import { guidanceHours } from './hours.ts'
 import { mergePolicyInput, simulate } from './simulate.ts'
 import { TARGET_BASES, targetOf } from './targets.ts'
 
@@ -23,8 +23,19 @@ export type CapacityWeek = {
   readonly availableHours: number
   readonly cumulativeNeeded: number
   readonly cumulativeAvailable: number
-  /** How far cumulative need runs ahead of cumulative time: hours missing by this week's end. */
+  /**
+   * Hours missing by this week's end: over every run of weeks ending here, what the referrals that
+   * could start and were due within it needed, less the hours in it; the worst such run, or 0.
+   */
   readonly shortfallHours: number
+}
+
+/** A run of weeks whose referrals (known within it and due within it) needed more hours than it had. */
+export type ShortWindow = {
+  readonly from: IsoDate
+  readonly to: IsoDate
+  readonly neededHours: number
+  readonly availableHours: number
 }
 
 export type CapacityTable = {
@@ -34,14 +45,17 @@ export type CapacityTable = {
   readonly neededHours: number
   readonly availableHours: number
   /**
-   * The largest shortfall over the weeks: at least this many hours were missing, with every
-   * session placed at the last moment (earliest-deadline-first on the pooled hours). A lower bound:
-   * real calendars also lose time to lead times, fragments of days and municipality preferences.
+   * The largest shortfall over any run of weeks: at least this many hours were missing, even with
+   * the pooled hours of that run spent only on the referrals that could start and were due within
+   * it (hours before a referral arrives cannot serve it). A lower bound: real calendars also lose
+   * time to lead times, fragments of days and municipality preferences.
    */
   readonly peakShortfallHours: number
+  /** Where that shortfall lies; null when the hours sufficed everywhere. */
+  readonly worstWindow: ShortWindow | null
   /** The same in counsellor-days of the centre's working day. */
   readonly missingCounsellorDays: number
-  /** Referrals whose target had passed, or could not be reached, by the time they were referred (or the period began). */
+  /** Referrals whose target had passed, or could not be reached, by the time they were referred (or the period began) or their deferral ended. */
   readonly unreachableOnArrival: number
   /** Referrals with targets after the period (not counted). */
   readonly dueAfterPeriod: number
@@ -69,6 +83,8 @@ export function capacityTable(input: {
   const count = Math.floor(daysBetween(first, to) / 7) + 1
   const needed = new Array<number>(count).fill(0)
   const due = new Array<number>(count).fill(0)
+  // Per referral: the week it can first be seen, the week it falls due, its hours.
+  const spans: { start: number; end: number; hours: number }[] = []
   let unreachableOnArrival = 0
   let dueAfterPeriod = 0
   let withdrawn = 0
@@ -76,7 +92,7 @@ export function capacityTable(input: {
     const policy = input.policyOn(r.referredOn > from ? r.referredOn : from)
     const target = targetOf(r, policy).date
     // Known from referral, but planned from the period's start at the earliest.
-    const earliest = addDays(r.referredOn > from ? r.referredOn : from, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
+    const earliest = firstPossible(r, from, policy)
     let on = target
     if (earliest > target) {
       unreachableOnArrival++
@@ -96,22 +112,40 @@ export function capacityTable(input: {
     if (r.track === 'ukraine' && !r.groupMeetingDone) minutes += policy.groupMeeting.minutes / policy.groupMeeting.maxParticipants
     needed[w]! += minutes / 60
     due[w]!++
+    spans.push({ start: Math.min(w, Math.max(0, Math.floor(daysBetween(first, earliest) / 7))), end: w, hours: minutes / 60 })
+  }
+  const available = Array.from({ length: count }, (_, w) => {
+    const monday = addDays(first, 7 * w)
+    return guidanceHours(input.counsellors, monday, addDays(monday, 6), input.policyOn(monday))
+  })
+  // Every run of weeks [a, b]: hours of the referrals that can start at a or later and are due by b,
+  // against the hours of a..b (Horn's condition for release dates and deadlines on pooled time).
+  const worstEndingAt = new Array<number>(count).fill(0)
+  let worstWindow: ShortWindow | null = null
+  for (let a = 0; a < count; a++) {
+    const dueBy = new Array<number>(count).fill(0)
+    for (const s of spans) if (s.start >= a) dueBy[s.end]! += s.hours
+    let need = 0
+    let have = 0
+    for (let b = a; b < count; b++) {
+      need += dueBy[b]!
+      have += available[b]!
+      const short = need - have
+      if (short > worstEndingAt[b]!) worstEndingAt[b] = short
+      if (short > 1e-9 && (worstWindow === null || short > worstWindow.neededHours - worstWindow.availableHours + 1e-9)) {
+        worstWindow = { from: addDays(first, 7 * a), to: addDays(first, 7 * b + 6), neededHours: need, availableHours: have }
+      }
+    }
   }
   const weeks: CapacityWeek[] = []
   let cumulativeNeeded = 0
   let cumulativeAvailable = 0
   for (let w = 0; w < count; w++) {
-    const monday = addDays(first, 7 * w)
-    const policy = input.policyOn(monday)
-    let availableHours = 0
-    for (const c of input.counsellors) {
-      for (const d of counsellorDays(c, monday, addDays(monday, 6), policy, [])) availableHours += d.free.reduce((s, [a, b]) => s + (b - a), 0) / 60
-    }
     cumulativeNeeded += needed[w]!
-    cumulativeAvailable += availableHours
-    weeks.push({ week: monday, due: due[w]!, neededHours: needed[w]!, availableHours, cumulativeNeeded, cumulativeAvailable, shortfallHours: Math.max(0, cumulativeNeeded - cumulativeAvailable) })
+    cumulativeAvailable += available[w]!
+    weeks.push({ week: addDays(first, 7 * w), due: due[w]!, neededHours: needed[w]!, availableHours: available[w]!, cumulativeNeeded, cumulativeAvailable, shortfallHours: worstEndingAt[w]! })
   }
-  const peakShortfallHours = Math.max(0, ...weeks.map((w) => w.shortfallHours))
+  const peakShortfallHours = worstWindow === null ? 0 : worstWindow.neededHours - worstWindow.availableHours
   const day = input.policyOn(from).workingDay
   const dayHours = (parseHhMm(day.end) - parseHhMm(day.start)) / 60
   return {
@@ -121,12 +155,22 @@ export function capacityTable(input: {
     neededHours: cumulativeNeeded,
     availableHours: cumulativeAvailable,
     peakShortfallHours,
+    worstWindow,
     missingCounsellorDays: Math.ceil(peakShortfallHours / dayHours),
     unreachableOnArrival,
     dueAfterPeriod,
     withdrawn,
     targets: TARGET_BASES,
   }
+}
+
+/**
+ * The first date a referral's session could fall on: known from its referral (or the period's
+ * start), plus the lead time, and not before a deferral ends (the municipality's choice, not capacity).
+ */
+function firstPossible(r: Referral, from: IsoDate, policy: Policy): IsoDate {
+  const lead = addDays(r.referredOn > from ? r.referredOn : from, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
+  return r.deferredUntil !== undefined && r.deferredUntil > lead ? r.deferredUntil : lead
 }
 
 /** A centre's extra staff for the search: `days` counsellor-days a week, Monday first, one virtual counsellor per five days. */
@@ -173,8 +217,7 @@ function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number
     const r = run.referrals.get(id)!
     const p = resolvePolicy(policyInput, r.referredOn)
     const target = targetOf(r, p).date
-    const known = r.referredOn > run.metrics.from ? r.referredOn : run.metrics.from
-    if (addDays(known, r.interpreter ? p.leadDays[r.track] : p.noticeDays) > target) continue
+    if (firstPossible(r, run.metrics.from, p) > target) continue
     const ok = o.status === 'held' && o.firstOn <= target
     if (ok) met++
     if (ok || target <= run.metrics.to) decided++

@@ -4,7 +4,6 @@
 // the day's sessions are held, cancelled or missed (seeded), and the week's figures are taken.
 // The solver stays pure: everything that "happens" lives here.
 
-import { counsellorDays } from '../../solver/availability.ts'
 import { addDays, daysBetween, hoursBetween, mondayOf, parseHhMm, toOsloDateTime } from '../../solver/calendar.ts'
 import { resolvePolicy } from '../../solver/policy.ts'
 import { deadlineOf } from '../../solver/rules/index.ts'
@@ -12,6 +11,7 @@ import { solve } from '../../solver/solve.ts'
 import type { Counsellor, IsoDate, Policy, PolicyInput, Problem, Reason, Referral, Session } from '../../solver/types.ts'
 import type { Scenario } from '../schemas/scenario.ts'
 import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
+import { guidanceHours } from './hours.ts'
 import { summarise, type ReplayMetrics, type WeekMetrics } from './metrics.ts'
 import type { ReplayPolicy } from './policies.ts'
 import { targetOf } from './targets.ts'
@@ -299,9 +299,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
       booked.delete(day)
     }
 
-    for (const c of counsellors) {
-      for (const d of counsellorDays(c, monday, sunday, policy, [])) week.availableHours += d.free.reduce((sum, [a, b]) => sum + (b - a), 0) / 60
-    }
+    week.availableHours = guidanceHours(counsellors, monday, sunday, policy)
     week.utilisation = week.availableHours > 0 ? week.hoursHeld / week.availableHours : null
     let known = 0
     let backlog = 0

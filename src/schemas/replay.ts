@@ -102,6 +102,10 @@ export const CapacityTableSchema = z.object({
   neededHours: z.number(),
   availableHours: z.number(),
   peakShortfallHours: z.number(),
+  worstWindow: z
+    .object({ from: IsoDateSchema, to: IsoDateSchema, neededHours: z.number(), availableHours: z.number() })
+    .nullable()
+    .describe('the run of weeks with the largest shortfall: hours its referrals (known and due within it) needed against the hours in it'),
   missingCounsellorDays: z.number().int(),
   unreachableOnArrival: z.number().int(),
   dueAfterPeriod: z.number().int(),

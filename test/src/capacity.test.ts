@@ -28,8 +28,11 @@ t.test('hours needed against hours available, week by week (hand-checkable)', as
   t.equal(table.neededHours, 40, '20 sessions of 2 hours')
   t.equal(table.availableHours, 37.5, 'five Mondays of 7.5 hours')
   t.equal(table.weeks[3]!.shortfallHours, 0, 'no shortfall before the deadline week')
-  t.equal(table.peakShortfallHours, 2.5, '40 h needed against 37.5 h by the deadline week')
-  t.equal(table.missingCounsellorDays, 1, 'at least one counsellor-day missing')
+  // Known from the period's start (10 March), the lead time puts the first session on 17 March at
+  // the earliest: the first Monday cannot serve them, so four Mondays (30 h) against 40 h.
+  t.equal(table.peakShortfallHours, 10, '40 h needed against the 30 h of 17 March to 13 April')
+  t.same(table.worstWindow, { from: '2025-03-17', to: '2025-04-13', neededHours: 40, availableHours: 30 }, 'the worst run of weeks starts where they can first be seen')
+  t.equal(table.missingCounsellorDays, 2, 'at least two counsellor-days missing')
   const late = capacityTable({ referrals: [referral('late', { referredOn: '2025-04-07' })], counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-27' })
   t.equal(late.unreachableOnArrival, 1, 'a referral that arrives too late for its deadline is counted as such')
   t.equal(late.weeks.find((w) => w.due > 0)?.week, '2025-04-14', 'and falls due in its first possible week')
@@ -37,6 +40,24 @@ t.test('hours needed against hours available, week by week (hand-checkable)', as
   const some = capacityTable({ referrals, counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-13', withdrawnOn })
   t.equal(some.withdrawn, 1, 'a referral withdrawn before its deadline week needs no hours')
   t.equal(some.neededHours, 38, 'the one withdrawn after its deadline still counted: 19 sessions of 2 hours')
+})
+
+t.test('hours before a referral arrives cannot serve it: the shortfall is found in the weeks it could be seen', async (t) => {
+  // Eight 2-hour sessions referred 31 March, lead 7 days: seen in the week of 7 April, due 8 April.
+  const late = Array.from({ length: 8 }, (_, i) => referral(`l${i}`, { referredOn: '2025-03-31' }))
+  const table = capacityTable({ referrals: late, counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-13' })
+  t.equal(table.weeks[4]!.cumulativeAvailable, 37.5, 'five Mondays of hours in the period')
+  t.equal(table.peakShortfallHours, 8.5, '16 h needed in the one week they could be seen, 7.5 h in it: the earlier Mondays do not count')
+  t.same(table.worstWindow, { from: '2025-04-07', to: '2025-04-13', neededHours: 16, availableHours: 7.5 }, 'the worst run of weeks is that week')
+  t.equal(table.missingCounsellorDays, 2, '8.5 h is two 7.5-hour days')
+  const enough = capacityTable({ referrals: late.slice(0, 3), counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-04-13' })
+  t.equal(enough.worstWindow, null, '6 h fit in 7.5 h: no shortfall anywhere')
+})
+
+t.test('a day capped at two sessions counts two sessions\' time, not its whole working day', async (t) => {
+  const capped: Counsellor = { ...mondays, maxSessionsPerDay: 2 }
+  const table = capacityTable({ referrals: [], counsellors: [capped], policyOn: () => policy, from: '2025-03-10', to: '2025-03-16' })
+  t.equal(table.availableHours, 4, 'two sessions of the longest kind (120 min), not 7.5 h')
 })
 
 t.test('virtual counsellors: one per five days, Monday first', async (t) => {
