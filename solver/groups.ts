@@ -7,7 +7,6 @@
 import { addDays, daysBetween } from './calendar.ts'
 import type { BookDay, DayBook } from './daybook.ts'
 import { fitOn } from './daybook.ts'
-import type { MipModel } from './lp.ts'
 import { solveMip } from './lp.ts'
 import type { GroupMethod, GroupOptions, IsoDate, Policy, Referral } from './types.ts'
 
@@ -33,10 +32,16 @@ export type GroupPlan = {
 }
 
 /**
- * Measured on this machine (see the report of the group-lp work): a language's MIP of 1,500
- * variables solves in well under a second; past that the dense tableau grows quickly.
+ * Stage A's size past which a language goes to greedy. Measured on this machine: a transportation
+ * model of 7,300 variables solved in 0.23 s; the dense tableau grows with variables x rows.
  */
-export const MAX_LP_VARIABLES = 1500
+export const MAX_LP_VARIABLES = 10_000
+
+/**
+ * Stage B's size past which A's dates stand. Measured: 200-630 variables solved in 20-650 ms; from
+ * 800 the branch-and-bound found no proven optimum in 5 s when seats were short.
+ */
+export const MAX_MEETING_MIP_VARIABLES = 400
 
 const DEFAULT_OPTIONS: Required<GroupOptions> = { method: 'lp', maxVariables: MAX_LP_VARIABLES }
 
@@ -113,17 +118,24 @@ const TIERS = 4
 export const MEETING_DAYS = 14
 
 /**
- * Members with the same window and priority tier are interchangeable, so the MIP counts them per
- * class: z[k,d] members of class k meet on date d, y[d] meetings on date d. Rows: Σ_d z[k,d] ≤
- * |k|; Σ_k z[k,d] ≤ maxParticipants·y[d]; y[d] ≤ min(counsellor blocks free on d, interpreters
- * left on d). The counsellor is chosen per meeting afterwards (own counsellor first): on a date
- * it changes neither who is seated nor when nor how many meetings. Objective, by weights that
- * keep the levels apart: seat as many as possible, a higher tier first; then fewer waiting days
- * and fewer meetings, one meeting against MEETING_DAYS waiting days.
- * Seating members on dates with fixed seats is a matching (a matroid), so the most members and
- * the best by priority coincide. Null when the model is larger than `maxVariables` or the solver
- * gives no proven integral optimum: the caller falls back to greedy. Books nothing until it has
- * a plan.
+ * Members with the same window and priority tier are interchangeable, so the models count them per
+ * class: z[k,d] members of class k meet on date d. A date holds at most min(counsellor blocks free,
+ * interpreters left) meetings of maxParticipants. The counsellor is chosen per meeting afterwards
+ * (own counsellor first): on a date it changes neither who is seated nor when nor how many
+ * meetings. Two stages, because one MIP over all levels at once left the library's
+ * branch-and-bound without an integral answer in 5 s on 1,000 variables when seats were short:
+ *
+ * A. who is seated, then fewer waiting days: every date offers all its seats, which makes the
+ *    model a transportation problem (totally unimodular: the LP optimum is whole, no branching).
+ *    Seating on dates with fixed seats is a matching (a matroid), so the most members and the
+ *    best by priority coincide; a higher tier wins a contested seat.
+ * B. fewer meetings: each class keeps exactly its seats from A, on the dates A opened; integer
+ *    y[d] meetings on date d, Σ_k z[k,d] ≤ maxParticipants·y[d]; minimise waiting days plus
+ *    MEETING_DAYS per meeting. Where B is larger than MAX_MEETING_MIP_VARIABLES or gives no proven
+ *    integral optimum, A's dates stand.
+ *
+ * Null when A is larger than `maxVariables` or not solved (the caller falls back to greedy).
+ * Books nothing until it has a plan.
  */
 function formLp(language: string, list: readonly GroupCandidate[], ctx: Context, maxVariables: number): LanguagePlan | null {
   const { book, policy } = ctx
@@ -145,51 +157,53 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
   }
 
   // Classes in priority order of their first member; members keep priority order inside.
-  const classes = new Map<string, { from: IsoDate; to: IsoDate; tier: number; refs: Referral[]; dates: number[] }>()
+  const classes = new Map<string, { from: IsoDate; tier: number; refs: Referral[]; dates: number[] }>()
   for (const m of members) {
     const key = `${m.from}|${m.to}|${m.tier}`
     const k = classes.get(key)
     if (k) k.refs.push(m.c.referral)
     else {
       const dates = rooms.flatMap((r, i) => (r.date >= m.from && r.date <= m.to ? [i] : []))
-      classes.set(key, { from: m.from, to: m.to, tier: m.tier, refs: [m.c.referral], dates })
+      classes.set(key, { from: m.from, tier: m.tier, refs: [m.c.referral], dates })
     }
   }
   const seatable = [...classes.values()].filter((k) => k.dates.length > 0)
-  const usedRooms = [...new Set(seatable.flatMap((k) => k.dates))].sort((a, b) => a - b)
-  const size = seatable.reduce((n, k) => n + k.dates.length, 0) + usedRooms.length
-  if (size > maxVariables) return null
+  const z = (ki: number, d: number): string => `z${ki}_${d}`
+  const wait = (ki: number, d: number): number => daysBetween(seatable[ki]!.from, rooms[d]!.date)
+  /** Seated members per date and class, from a solution's z values. */
+  const seatsFrom = (values: ReadonlyMap<string, number>): Map<number, Map<number, number>> => {
+    const on = new Map<number, Map<number, number>>()
+    seatable.forEach((k, ki) => {
+      for (const d of k.dates) {
+        const count = values.get(z(ki, d)) ?? 0
+        if (count > 0) on.set(d, (on.get(d) ?? new Map<number, number>()).set(ki, count))
+      }
+    })
+    return on
+  }
 
-  const seatsOn = new Map<number, { k: number; count: number }[]>()
+  let seatsOn = new Map<number, Map<number, number>>()
   if (seatable.length > 0) {
-    const n = list.length
-    const span = daysBetween(rooms[usedRooms[0]!]!.date, rooms[usedRooms[usedRooms.length - 1]!]!.date) + 1
+    const dayNumbers = seatable.flatMap((k) => k.dates)
+    const span = daysBetween(rooms[Math.min(...dayNumbers)]!.date, rooms[Math.max(...dayNumbers)]!.date) + 1
     // Each level outweighs everything below it over all members.
-    const step = n * (span + MEETING_DAYS) + 1
-    const seat = n * TIERS * step
-    const constraints: Record<string, { max: number }> = {}
-    const variables: Record<string, Record<string, number>> = {}
-    for (const d of usedRooms) {
-      constraints[`seats${d}`] = { max: 0 }
-      constraints[`meetings${d}`] = { max: rooms[d]!.meetings }
-      variables[`y${d}`] = { value: -MEETING_DAYS, [`seats${d}`]: -maxParticipants, [`meetings${d}`]: 1 }
-    }
+    const step = list.length * span + 1
+    const seat = list.length * TIERS * step
+    const variablesA: Record<string, Record<string, number>> = {}
+    const constraintsA: Record<string, { max: number }> = {}
     seatable.forEach((k, ki) => {
-      constraints[`class${ki}`] = { max: k.refs.length }
+      constraintsA[`class${ki}`] = { max: k.refs.length }
       for (const d of k.dates) {
-        const wait = daysBetween(k.from, rooms[d]!.date)
-        variables[`z${ki}_${d}`] = { value: seat + (TIERS - 1 - k.tier) * step - wait, [`class${ki}`]: 1, [`seats${d}`]: 1 }
+        constraintsA[`seats${d}`] = { max: maxParticipants * rooms[d]!.meetings }
+        variablesA[z(ki, d)] = { value: seat + (TIERS - 1 - k.tier) * step - wait(ki, d), [`class${ki}`]: 1, [`seats${d}`]: 1 }
       }
     })
-    const model: MipModel = { direction: 'max', objective: 'value', constraints, variables, integers: Object.keys(variables) }
-    const result = solveMip(model)
-    if (result.outcome !== 'optimal') return null
-    seatable.forEach((k, ki) => {
-      for (const d of k.dates) {
-        const count = result.values.get(`z${ki}_${d}`) ?? 0
-        if (count > 0) seatsOn.set(d, [...(seatsOn.get(d) ?? []), { k: ki, count }])
-      }
-    })
+    if (Object.keys(variablesA).length > maxVariables) return null
+    const a = solveMip({ direction: 'max', objective: 'value', constraints: constraintsA, variables: variablesA, integers: Object.keys(variablesA) })
+    if (a.outcome !== 'optimal') return null
+    seatsOn = seatsFrom(a.values)
+    const b = fewerMeetings(seatable, rooms, seatsOn, maxParticipants, z, wait)
+    if (b !== null) seatsOn = seatsFrom(b)
   }
 
   // Members to dates: inside a class, higher priority meets earlier.
@@ -198,7 +212,7 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
   seatable.forEach((k, ki) => {
     let next = 0
     for (const d of k.dates) {
-      const count = seatsOn.get(d)?.find((s) => s.k === ki)?.count ?? 0
+      const count = seatsOn.get(d)?.get(ki) ?? 0
       const take = k.refs.slice(next, next + count)
       next += count
       onDate.set(d, [...(onDate.get(d) ?? []), ...take])
@@ -240,6 +254,41 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
     }
   }
   return { groups, awaiting }
+}
+
+/**
+ * Stage B of formLp: with each class's seats fixed, as few meetings as the waiting days allow.
+ * The z values, or null (A's dates stand) when the model is too large or not solved to a proven
+ * integral optimum.
+ */
+function fewerMeetings(
+  seatable: readonly { readonly dates: readonly number[] }[],
+  rooms: readonly { readonly meetings: number }[],
+  seatsOn: ReadonlyMap<number, ReadonlyMap<number, number>>,
+  maxParticipants: number,
+  z: (ki: number, d: number) => string,
+  wait: (ki: number, d: number) => number,
+): ReadonlyMap<string, number> | null {
+  const seatsOf = new Map<number, number>()
+  for (const byClass of seatsOn.values()) for (const [ki, count] of byClass) seatsOf.set(ki, (seatsOf.get(ki) ?? 0) + count)
+  const constraints: Record<string, { max?: number; equal?: number }> = {}
+  const variables: Record<string, Record<string, number>> = {}
+  seatable.forEach((k, ki) => {
+    const seats = seatsOf.get(ki) ?? 0
+    if (seats === 0) return
+    constraints[`class${ki}`] = { equal: seats }
+    for (const d of k.dates) {
+      if (!seatsOn.has(d)) continue
+      variables[z(ki, d)] = { cost: wait(ki, d), [`class${ki}`]: 1, [`seats${d}`]: 1 }
+      if (variables[`y${d}`] !== undefined) continue
+      constraints[`seats${d}`] = { max: 0 }
+      constraints[`meetings${d}`] = { max: rooms[d]!.meetings }
+      variables[`y${d}`] = { cost: MEETING_DAYS, [`seats${d}`]: -maxParticipants, [`meetings${d}`]: 1 }
+    }
+  })
+  if (Object.keys(variables).length > MAX_MEETING_MIP_VARIABLES) return null
+  const result = solveMip({ direction: 'min', objective: 'cost', constraints, variables, integers: Object.keys(variables) })
+  return result.outcome === 'optimal' ? result.values : null
 }
 
 /**
