@@ -2,8 +2,8 @@
 // peak RSS do not leak into the next:
 //   time:    flow and greedy on one generated problem, runs alternating between the two so that a
 //            busy machine slows both alike; the ratio to greedy is measured in that same process.
-//   peak:    one solve by one method; the process's peak RSS (getrusage maxRSS) and its RSS just
-//            before the solve. `method: null` builds the problem only: the baseline to compare.
+//   peak:    one solve by one method; the process's peak RSS (getrusage maxRSS).
+//            `method: null` builds the problem only: the baseline to compare with.
 // Child entry: node --import tsx bench/solver.ts '<job as JSON>' prints one JSON line.
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
@@ -32,7 +32,7 @@ export type Job =
   | { readonly mode: 'peak'; readonly size: Size; readonly seed: number; readonly method: Method | null }
 
 export type TimeResult = { readonly flow: MethodResult; readonly greedy: MethodResult }
-export type PeakResult = { readonly rssBefore: number; readonly peakRss: number }
+export type PeakResult = { readonly peakRss: number }
 
 export function problemFor(size: Size, seed = 1): Problem {
   const scenario = generateScenario({ seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks, shortage: size.shortage ?? 1 })
@@ -67,10 +67,9 @@ export function timeBoth(problem: Problem, runs: number, validate = true): TimeR
 }
 
 export function peakOf(problem: Problem, method: Method | null): PeakResult {
-  const rssBefore = process.memoryUsage().rss
   if (method !== null) solve(problem, { method })
   // maxRSS is in KiB (Linux getrusage): the high-water mark of the whole process.
-  return { rssBefore, peakRss: process.resourceUsage().maxRSS * 1024 }
+  return { peakRss: process.resourceUsage().maxRSS * 1024 }
 }
 
 export function runJob(job: Job): TimeResult | PeakResult {
