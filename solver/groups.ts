@@ -35,7 +35,7 @@ export type GroupPlan = {
  * Stage A's size past which a language goes to greedy. Measured on this machine: a transportation
  * model of 7,300 variables solved in 0.23 s; the dense tableau grows with variables x rows.
  */
-export const MAX_LP_VARIABLES = 10_000
+export const MAX_LP_VARIABLES = 3_000
 
 /**
  * Stage B's size past which A's dates stand. Measured: 200-630 variables solved in 20-650 ms; from
@@ -132,7 +132,7 @@ export const MEETING_DAYS = 14
  * B. fewer meetings: each class keeps exactly its seats from A, on the dates A opened; integer
  *    y[d] meetings on date d, Σ_k z[k,d] ≤ maxParticipants·y[d]; minimise waiting days plus
  *    MEETING_DAYS per meeting. Where B is larger than MAX_MEETING_MIP_VARIABLES or gives no proven
- *    integral optimum, A's dates stand.
+ *    integral optimum, closeMeetings does the same by repeated transportation problems instead.
  *
  * Null when A is larger than `maxVariables` or not solved (the caller falls back to greedy).
  * Books nothing until it has a plan.
@@ -202,8 +202,8 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
     const a = solveMip({ direction: 'max', objective: 'value', constraints: constraintsA, variables: variablesA, integers: Object.keys(variablesA) })
     if (a.outcome !== 'optimal') return null
     seatsOn = seatsFrom(a.values)
-    const b = fewerMeetings(seatable, rooms, seatsOn, maxParticipants, z, wait)
-    if (b !== null) seatsOn = seatsFrom(b)
+    const b = fewerMeetings(seatable, rooms, seatsOn, maxParticipants, z, wait) ?? closeMeetings(seatable, seatsOn, maxParticipants, z, wait)
+    seatsOn = seatsFrom(b)
   }
 
   // Members to dates: inside a class, higher priority meets earlier.
@@ -289,6 +289,79 @@ function fewerMeetings(
   if (Object.keys(variables).length > MAX_MEETING_MIP_VARIABLES) return null
   const result = solveMip({ direction: 'min', objective: 'cost', constraints, variables, integers: Object.keys(variables) })
   return result.outcome === 'optimal' ? result.values : null
+}
+
+/**
+ * Stage B where its MIP is too large: close meetings one at a time while that costs fewer than
+ * MEETING_DAYS waiting days. Each try is the transportation problem again (whole without
+ * branching): each class keeps its seats, every date keeps the meetings it has but the one tried
+ * loses one. Tries go emptiest meeting first; two passes. Returns the z values.
+ */
+function closeMeetings(
+  seatable: readonly { readonly dates: readonly number[] }[],
+  seatsOn: ReadonlyMap<number, ReadonlyMap<number, number>>,
+  maxParticipants: number,
+  z: (ki: number, d: number) => string,
+  wait: (ki: number, d: number) => number,
+): ReadonlyMap<string, number> {
+  const seatsOf = new Map<number, number>()
+  let values = new Map<string, number>()
+  let waiting = 0
+  for (const [d, byClass] of seatsOn)
+    for (const [ki, count] of byClass) {
+      seatsOf.set(ki, (seatsOf.get(ki) ?? 0) + count)
+      values.set(z(ki, d), count)
+      waiting += count * wait(ki, d)
+    }
+  const countOn = (vals: ReadonlyMap<string, number>): Map<number, number> => {
+    const on = new Map<number, number>()
+    seatable.forEach((k, ki) => {
+      for (const d of k.dates) {
+        const n = vals.get(z(ki, d)) ?? 0
+        if (n > 0) on.set(d, (on.get(d) ?? 0) + n)
+      }
+    })
+    return on
+  }
+  const meetingsOn = (counts: ReadonlyMap<number, number>): Map<number, number> =>
+    new Map([...counts].map(([d, n]) => [d, Math.ceil(n / maxParticipants)]))
+  let open = meetingsOn(countOn(values))
+
+  const transport = (meetings: ReadonlyMap<number, number>) => {
+    const constraints: Record<string, { max?: number; equal?: number }> = {}
+    const variables: Record<string, Record<string, number>> = {}
+    seatable.forEach((k, ki) => {
+      const seats = seatsOf.get(ki) ?? 0
+      if (seats === 0) return
+      constraints[`class${ki}`] = { equal: seats }
+      for (const d of k.dates) {
+        const m = meetings.get(d) ?? 0
+        if (m === 0) continue
+        constraints[`seats${d}`] = { max: m * maxParticipants }
+        variables[z(ki, d)] = { cost: wait(ki, d), [`class${ki}`]: 1, [`seats${d}`]: 1 }
+      }
+    })
+    return solveMip({ direction: 'min', objective: 'cost', constraints, variables, integers: Object.keys(variables) })
+  }
+
+  for (let pass = 0; pass < 2; pass++) {
+    let closed = false
+    const counts = countOn(values)
+    // The emptiest meeting first: its members are the fewest to move.
+    const order = [...open.keys()].sort((a, b) => counts.get(a)! - maxParticipants * (open.get(a)! - 1) - (counts.get(b)! - maxParticipants * (open.get(b)! - 1)) || a - b)
+    for (const d of order) {
+      const m = open.get(d) ?? 0
+      if (m === 0) continue
+      const r = transport(new Map(open).set(d, m - 1))
+      if (r.outcome !== 'optimal' || r.objective - waiting >= MEETING_DAYS) continue
+      values = new Map(r.values)
+      waiting = r.objective
+      open = meetingsOn(countOn(values))
+      closed = true
+    }
+    if (!closed) break
+  }
+  return values
 }
 
 /**
