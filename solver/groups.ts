@@ -43,7 +43,7 @@ export const MAX_LP_VARIABLES = 3_000
  */
 export const MAX_MEETING_MIP_VARIABLES = 400
 
-const DEFAULT_OPTIONS: Required<GroupOptions> = { method: 'lp', maxVariables: MAX_LP_VARIABLES }
+const DEFAULT_OPTIONS: Required<GroupOptions> = { method: 'lp', maxVariables: MAX_LP_VARIABLES, maxMeetingVariables: MAX_MEETING_MIP_VARIABLES }
 
 /** What the planning of one language needs to know about the run. */
 type Context = {
@@ -84,7 +84,7 @@ export function planGroups(
   const awaiting = new Map<string, string>()
   const used = new Set<GroupMethod>()
   for (const [language, list] of byLanguage) {
-    const lp = opts.method === 'lp' ? formLp(language, list, ctx, opts.maxVariables) : null
+    const lp = opts.method === 'lp' ? formLp(language, list, ctx, opts) : null
     const plan = lp ?? formGreedy(language, list, ctx)
     used.add(lp ? 'lp' : 'greedy')
     groups.push(...plan.groups)
@@ -131,13 +131,13 @@ export const MEETING_DAYS = 14
  *    best by priority coincide; a higher tier wins a contested seat.
  * B. fewer meetings: each class keeps exactly its seats from A, on the dates A opened; integer
  *    y[d] meetings on date d, Σ_k z[k,d] ≤ maxParticipants·y[d]; minimise waiting days plus
- *    MEETING_DAYS per meeting. Where B is larger than MAX_MEETING_MIP_VARIABLES or gives no proven
+ *    MEETING_DAYS per meeting. Where B is larger than `limits.maxMeetingVariables` or gives no proven
  *    integral optimum, closeMeetings does the same by repeated transportation problems instead.
  *
- * Null when A is larger than `maxVariables` or not solved (the caller falls back to greedy).
+ * Null when A is larger than `limits.maxVariables` or not solved (the caller falls back to greedy).
  * Books nothing until it has a plan.
  */
-function formLp(language: string, list: readonly GroupCandidate[], ctx: Context, maxVariables: number): LanguagePlan | null {
+function formLp(language: string, list: readonly GroupCandidate[], ctx: Context, limits: Required<GroupOptions>): LanguagePlan | null {
   const { book, policy } = ctx
   const { minutes, maxParticipants } = policy.groupMeeting
   const members = list.map((c, rank) => ({
@@ -198,11 +198,11 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
         variablesA[z(ki, d)] = { value: seat + (TIERS - 1 - k.tier) * step - wait(ki, d), [`class${ki}`]: 1, [`seats${d}`]: 1 }
       }
     })
-    if (Object.keys(variablesA).length > maxVariables) return null
+    if (Object.keys(variablesA).length > limits.maxVariables) return null
     const a = solveMip({ direction: 'max', objective: 'value', constraints: constraintsA, variables: variablesA, integers: Object.keys(variablesA) })
     if (a.outcome !== 'optimal') return null
     seatsOn = seatsFrom(a.values)
-    const b = fewerMeetings(seatable, rooms, seatsOn, maxParticipants, z, wait) ?? closeMeetings(seatable, seatsOn, maxParticipants, z, wait)
+    const b = fewerMeetings(seatable, rooms, seatsOn, maxParticipants, z, wait, limits.maxMeetingVariables) ?? closeMeetings(seatable, seatsOn, maxParticipants, z, wait)
     seatsOn = seatsFrom(b)
   }
 
@@ -268,6 +268,7 @@ function fewerMeetings(
   maxParticipants: number,
   z: (ki: number, d: number) => string,
   wait: (ki: number, d: number) => number,
+  maxVariables: number,
 ): ReadonlyMap<string, number> | null {
   const seatsOf = new Map<number, number>()
   for (const byClass of seatsOn.values()) for (const [ki, count] of byClass) seatsOf.set(ki, (seatsOf.get(ki) ?? 0) + count)
@@ -286,7 +287,7 @@ function fewerMeetings(
       variables[`y${d}`] = { cost: MEETING_DAYS, [`seats${d}`]: -maxParticipants, [`meetings${d}`]: 1 }
     }
   })
-  if (Object.keys(variables).length > MAX_MEETING_MIP_VARIABLES) return null
+  if (Object.keys(variables).length > maxVariables) return null
   const result = solveMip({ direction: 'min', objective: 'cost', constraints, variables, integers: Object.keys(variables) })
   return result.outcome === 'optimal' ? result.values : null
 }

@@ -236,8 +236,10 @@ export type SolveOptions = {
 
 export type GroupOptions = {
   readonly method?: GroupMethod
-  /** A language whose MIP would have more variables than this is formed by greedy instead. */
+  /** A language whose seating model would have more variables than this is formed by greedy instead. */
   readonly maxVariables?: number
+  /** Past this many variables the meeting-count MIP gives way to closing meetings by repeated LPs. */
+  readonly maxMeetingVariables?: number
 }
 
 // ---- Internal shapes shared by the solver's modules (not on the wire). ----

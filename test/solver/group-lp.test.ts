@@ -59,6 +59,25 @@ t.test('early members do not wait for a late one when the wait outweighs a meeti
   t.same(meetings(soon.lp), [['2025-03-19', ['A1', 'A2', 'A3', 'A4', 'A5', 'L']]], 'lp: one meeting on 03-19 rather than two')
 })
 
+t.test('without the meeting MIP, closing meetings by repeated LPs reaches the same meetings here', async (t) => {
+  // Six members a date from 03-17 to 03-21 (deferrals), meetings of up to 15. One meeting per
+  // date: 5 meetings, no waiting. Three (e.g. 03-18, 03-19, 03-21): 12 waiting days. Two, as the
+  // chunking holds them (03-19, 03-21): 30 waiting days, 18 more to save one meeting (worth 14).
+  const referrals = Array.from({ length: 30 }, (_, i) => {
+    const day = 17 + (i % 5)
+    return ukrainian(`U${String(i).padStart(2, '0')}`, day === 17 ? {} : deferred(`2025-03-${day}`))
+  })
+  const p = problem({ horizonWeeks: 4, counsellors: [counsellor('C1'), counsellor('C2')], referrals })
+  const exact = solve(p)
+  const closing = solve(p, { groups: { maxMeetingVariables: 0 } })
+  t.same(validateProposal(p, closing), [], 'valid')
+  t.equal(closing.stats.groupMethod, 'lp', 'still the LP')
+  t.equal(groupsOf(exact).length, 3, 'the MIP holds three meetings')
+  t.equal(groupsOf(closing).length, 3, 'closing meetings one by one reaches the same three')
+  t.equal(groupsOf(solve(p, { groups: { method: 'greedy' } })).length, 2, 'the chunking holds two, at 18 more waiting days')
+  t.same(awaiting(closing), [], 'and seats everyone')
+})
+
 t.test('caps: one interpreter a day means one meeting a day, at most maxParticipants each', async (t) => {
   const p = problem({
     horizonWeeks: 4,
