@@ -1,7 +1,8 @@
 // solve(problem, options): the weekly allocation.
 //
 // 1. prepare (model.ts): counsellor-days less pinned sessions, eligibility, group meetings placed
-//    first, and each referral's candidate counsellor-days.
+//    first (groups.ts: small LPs per language, greedy chunking as their fallback), and each
+//    referral's candidate counsellor-days.
 // 2. assign first sessions to counsellor-days: the flow (exact lexicographic priority, network.ts)
 //    or greedy (the hand-coordinator baseline, also the flow's fallback past the time limit).
 // 3. times of day per counsellor-day with packDay; leftover time filled in priority order.
