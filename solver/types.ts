@@ -190,7 +190,7 @@ export type Method = 'flow' | 'greedy'
 /** How the run ended: proven best for its model, the best found, or cut short by the time limit. */
 export type Outcome = 'optimal' | 'feasible' | 'timedout'
 
-/** How the ukraine track's group meetings are formed: a small MIP per language, or chunks by date. */
+/** How the ukraine track's group meetings are formed: small LPs and a MIP per language (groups.ts), or chunks by date. */
 export type GroupMethod = 'lp' | 'greedy'
 
 export type Stats = {
