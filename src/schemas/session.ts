@@ -45,10 +45,23 @@ export const DeadlineBreachSchema = z.object({
 
 export const StatsSchema = z
   .object({
-    referrals: z.number().int(),
-    scheduled: z.number().int(),
-    withinDeadline: z.number().int(),
+    referrals: z.number().int().describe('referrals in the run'),
+    scheduled: z.number().int().describe('referrals with a first session in this proposal or already booked'),
+    withinDeadline: z.number().int().describe('ordinary referrals whose first session lies on or before their deadline'),
     solveMs: z.number(),
+    method: z.enum(['flow', 'greedy']).describe('flow: the optimiser; greedy: the hand-coordinator baseline'),
+    outcome: z.enum(['optimal', 'feasible', 'timedout']).describe('optimal for its model, a feasible baseline, or cut short by the time limit (greedy finished the rest)'),
+    sessions: z.number().int().describe('new sessions in this proposal'),
+    groupMeetings: z.number().int(),
+    followups: z.number().int(),
+    groupMethod: z.enum(['lp', 'greedy', 'mixed']).optional().describe('how group meetings were formed: lp (javascript-lp-solver), greedy, or mixed when a language fell back'),
+    followupsPending: z.number().int().optional().describe('second meetings not planned in this horizon'),
+    unassigned: z.number().int(),
+    deadlineBreaches: z.number().int(),
+    objective: z
+      .array(z.object({ rule: PriorityRuleSchema, value: z.number().int(), bound: z.number().int().optional() }))
+      .readonly()
+      .describe('per priority rule, in policy order: referrals that rule favours which were served, and a proven upper bound where the method gives one'),
   })
   .passthrough()
 
