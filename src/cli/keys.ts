@@ -31,4 +31,33 @@ export function registerKeys(program: Command): void {
         db.close()
       }
     })
+  keys
+    .command('list')
+    .description('list the keys: id, role, municipality, created, revoked (never the keys themselves)')
+    .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
+    .action((opts: { db?: string }) => {
+      const db = openDatabase(opts.db ?? readConfig().dbPath)
+      try {
+        const rows = createKeyRepository(db).list()
+        if (rows.length === 0) process.stdout.write('No keys yet: tildeling keys create --role coordinator\n')
+        for (const k of rows) {
+          process.stdout.write(`${k.id}  ${k.role.padEnd(12)}  ${(k.municipality ?? '-').padEnd(4)}  created ${k.createdAt}${k.revokedAt ? `  revoked ${k.revokedAt}` : ''}\n`)
+        }
+      } finally {
+        db.close()
+      }
+    })
+  keys
+    .command('revoke <id>')
+    .description('revoke a key by its id (from keys list): it stops working at once')
+    .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
+    .action((id: string, opts: { db?: string }) => {
+      const db = openDatabase(opts.db ?? readConfig().dbPath)
+      try {
+        if (!createKeyRepository(db).revoke(id)) throw new CliError(`no key ${id} to revoke (see tildeling keys list; a revoked key stays revoked)`)
+        process.stdout.write(`Revoked key ${id}.\n`)
+      } finally {
+        db.close()
+      }
+    })
 }

@@ -11,9 +11,14 @@ export function hashKey(key: string): string {
 
 type KeyRow = { id: string; role: Role; municipality: string | null }
 
+/** A key as the coordinator lists it: never the key, only what it is for. */
+export type KeyInfo = { readonly id: string; readonly role: Role; readonly municipality?: string; readonly createdAt: string; readonly revokedAt?: string }
+
 export function createKeyRepository(db: Db) {
   const insert = db.prepare('INSERT INTO api_keys (id, key_hash, role, municipality, created_at) VALUES (?, ?, ?, ?, ?)')
-  const byHash = db.prepare('SELECT id, role, municipality FROM api_keys WHERE key_hash = ?')
+  const byHash = db.prepare('SELECT id, role, municipality FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL')
+  const all = db.prepare('SELECT id, role, municipality, created_at, revoked_at FROM api_keys ORDER BY created_at, id')
+  const revoke = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
   return {
     /** Create a key; the plain key is returned once and never stored. */
     create(role: Role, municipality?: string): { id: string; key: string } {
@@ -25,7 +30,20 @@ export function createKeyRepository(db: Db) {
       insert.run(id, hashKey(key), role, municipality ?? null, new Date().toISOString())
       return { id, key }
     },
-    /** The caller a presented key belongs to, or undefined for an unknown key. */
+    list(): KeyInfo[] {
+      return (all.all() as (KeyRow & { created_at: string; revoked_at: string | null })[]).map((r) => ({
+        id: r.id,
+        role: r.role,
+        ...(r.municipality !== null && { municipality: r.municipality }),
+        createdAt: r.created_at,
+        ...(r.revoked_at !== null && { revokedAt: r.revoked_at }),
+      }))
+    },
+    /** Revoke a key by id; false when there is no such key or it was revoked already. */
+    revoke(id: string): boolean {
+      return revoke.run(new Date().toISOString(), id).changes === 1
+    },
+    /** The caller a presented key belongs to, or undefined for an unknown or revoked key. */
     findByKey(key: string): Caller | undefined {
       const row = byHash.get(hashKey(key)) as KeyRow | undefined
       if (!row) return undefined

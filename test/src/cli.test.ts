@@ -54,6 +54,36 @@ t.test('keys create prints the key alone on its last line and stores only its ha
   }
 })
 
+t.test('keys list shows what each key is for, never the key; keys revoke stops it at once', async (t) => {
+  const db = join(tempDir(t), 't.db')
+  const created = tildeling(['keys', 'create', '--role', 'coordinator', '--db', db])
+  const key = created.stdout.trimEnd().split('\n').at(-1)!
+  const id = /key ([0-9a-f-]{36})/.exec(created.stdout)![1]!
+  const listed = tildeling(['keys', 'list', '--db', db])
+  t.equal(listed.code, 0, 'exit 0')
+  t.match(listed.stdout, new RegExp(`^${id}\\s+coordinator\\s+-\\s+created \\d{4}-`), 'one line: id, role, no municipality, when created')
+  t.notOk(listed.stdout.includes(key), 'the key itself is never listed')
+
+  const { buildApp } = await import('../../src/app.ts')
+  const { openDatabase } = await import('../../src/store/db.ts')
+  const open = async () => {
+    const conn = openDatabase(db)
+    const app = await buildApp({ db: conn })
+    const res = await app.inject({ method: 'GET', url: '/v1/counsellors', headers: { authorization: `Bearer ${key}` } })
+    await app.close()
+    conn.close()
+    return res.statusCode
+  }
+  t.equal(await open(), 200, 'the key works before it is revoked')
+  const revoked = tildeling(['keys', 'revoke', id, '--db', db])
+  t.equal(revoked.code, 0, 'revoke exits 0')
+  t.equal(await open(), 401, 'a revoked key is refused like an unknown one')
+  t.match(tildeling(['keys', 'list', '--db', db]).stdout, /revoked \d{4}-/, 'the list says when it was revoked')
+  const again = tildeling(['keys', 'revoke', id, '--db', db])
+  t.equal(again.code, 1, 'revoking twice is an error')
+  t.equal(again.stderr.trimEnd().split('\n').length, 1, 'of one line')
+})
+
 t.test('import: CSV and JSON through the API\'s intake; bad input is one line and exit 1', async (t) => {
   const db = join(tempDir(t), 't.db')
   const csv = tildeling(['import', fixture('referrals-excel-semicolon.csv'), '--db', db], { TILDELING_SECRET: 'a-secret-for-the-cli-test' })
