@@ -4,6 +4,7 @@ import { callerOf, requireRole } from '../auth/index.ts'
 import { encodeCursor } from '../schemas/page.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { ReferralBatchSchema, ReferralListQuerySchema, ReferralListSchema, ReferralPatchSchema, ReferralSchema } from '../schemas/referral.ts'
+import { createSessionRepository } from '../store/session-repository.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral } from '../services/referrals.ts'
 
 const IntakeResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), ids: z.array(z.string()) })
@@ -12,6 +13,7 @@ const Params = z.object({ id: z.string().min(1).max(64) })
 /** Referrals: municipalities post and read their own; the coordinator all; analysts read pseudonymised. */
 const referralRoutes: FastifyPluginAsyncZod = async (app) => {
   const { referrals } = app.store
+  const sessions = createSessionRepository(app.db)
 
   app.post(
     '/v1/referrals',
@@ -58,9 +60,17 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/referrals/:id',
     {
       onRequest: requireRole('coordinator', 'municipality'),
-      schema: { tags: ['referrals'], summary: 'Change consent, mapping, group meeting, deferral or withdraw', params: Params, body: ReferralPatchSchema, response: { 200: ReferralSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) } },
+      schema: {
+        tags: ['referrals'],
+        summary: 'Change consent, mapping, group meeting, deferral or withdraw',
+        description:
+          'Withdrawal (`withdrawn: true`) also cancels the referral\'s booked sessions that have not started, in the same transaction: an individual or follow-up session is cancelled (late, as with POST /v1/sessions/{id}/cancel, when an interpreter is booked too close); from a group meeting the referral leaves, and a meeting left empty is cancelled. Held sessions stay. A deferral (`deferredUntil`) past a booked session that has not started is 409: cancel that session first with POST /v1/sessions/{id}/cancel.',
+        params: Params,
+        body: ReferralPatchSchema,
+        response: { 200: ReferralSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+      },
     },
-    async (request) => patchReferral(referrals, callerOf(request), request.params.id, request.body),
+    async (request) => patchReferral({ referrals, sessions }, callerOf(request), request.params.id, request.body),
   )
 }
 export default referralRoutes

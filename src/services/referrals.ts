@@ -7,7 +7,9 @@ import { Conflict, Forbidden, issuePath, NotFound, Validation, type ProblemItem 
 import { pageOf, type Page } from '../schemas/page.ts'
 import { ReferralInputSchema, type ReferralOut, type ReferralPatch } from '../schemas/referral.ts'
 import type { BookedSession, ReferralRepository, ReferralWrite, StoredReferral } from '../store/referral-repository.ts'
+import type { SessionRepository, StoredSession } from '../store/session-repository.ts'
 import { toSolverReferral } from './scenario.ts'
+import { isLateCancellation } from './sessions.ts'
 
 export type IntakeResult = { created: number; updated: number; ids: string[] }
 
@@ -140,23 +142,58 @@ export function listReferrals(referrals: ReferralRepository, caller: Caller, fil
   return pageOf(candidates, page.limit, (r) => [r.id])
 }
 
-/** PATCH: consent, mapping, group meeting, deferral (both or neither), withdrawal. */
-export function patchReferral(referrals: ReferralRepository, caller: Caller, id: string, p: ReferralPatch): ReferralOut {
-  const r = referrals.findById(id)
-  if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
+/**
+ * PATCH: consent, mapping, group meeting, deferral (both or neither), withdrawal; in one
+ * transaction with what it does to the referral's sessions.
+ * - Withdrawal cancels the referral's booked sessions that have not started (an individual or
+ *   follow-up session is cancelled, late if an interpreter is booked too close; from a group
+ *   meeting the referral leaves, and a meeting nobody is left in is cancelled). Held sessions stay.
+ * - A deferral past a coming booked session is a 409: the session has to be cancelled first.
+ */
+export function patchReferral(
+  deps: { readonly referrals: ReferralRepository; readonly sessions: SessionRepository },
+  caller: Caller,
+  id: string,
+  p: ReferralPatch,
+  now = new Date(),
+): ReferralOut {
+  const { referrals, sessions } = deps
   const givesDeferral = p.deferredUntil !== undefined || p.deferralReason !== undefined
   if (givesDeferral && (p.deferredUntil === undefined || p.deferralReason === undefined || (p.deferredUntil === null) !== (p.deferralReason === null))) {
     throw new Validation('deferredUntil and deferralReason come together: both set, or both null to end the deferral', [
       { path: p.deferredUntil === undefined || p.deferredUntil === null ? 'deferredUntil' : 'deferralReason', message: 'give both deferredUntil and deferralReason, or both as null' },
     ])
   }
-  if (r.withdrawnAt !== undefined && p.withdrawn === undefined) throw new Conflict(`referral ${id} is withdrawn; it changes no more`)
-  referrals.update(id, {
-    ...(p.competenceMappingDone !== undefined && { competenceMappingDone: p.competenceMappingDone }),
-    ...(p.advisorConsent !== undefined && { advisorConsent: p.advisorConsent }),
-    ...(p.groupMeetingDone !== undefined && { groupMeetingDone: p.groupMeetingDone }),
-    ...(givesDeferral && { deferredUntil: p.deferredUntil ?? null, deferralReason: p.deferralReason ?? null }),
-    ...(p.withdrawn && { withdrawnAt: new Date().toISOString() }),
+  referrals.transaction(() => {
+    const r = referrals.findById(id)
+    if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
+    if (r.withdrawnAt !== undefined && p.withdrawn === undefined) throw new Conflict(`referral ${id} is withdrawn; it changes no more`)
+    const coming = (referrals.bookedSessions([id]).get(id) ?? []).filter((s) => Date.parse(s.start) > now.getTime())
+    const deferredUntil = p.deferredUntil
+    if (typeof deferredUntil === 'string') {
+      // The session's local date: `start` carries the Oslo offset, so its first ten characters are the Oslo day.
+      const before = coming.filter((s) => s.start.slice(0, 10) < deferredUntil)
+      if (before.length > 0) {
+        throw new Conflict(
+          `referral ${id} has ${before.length} booked session(s) before ${deferredUntil} (${before.map((s) => s.id).join(', ')}); cancel them first with POST /v1/sessions/{id}/cancel, then defer`,
+        )
+      }
+    }
+    if (p.withdrawn && r.withdrawnAt === undefined) {
+      const { policy } = readContext(referrals, caller, now)
+      const late = (s: StoredSession) => isLateCancellation(s, now, policy.lateCancellationHours)
+      for (const s of coming) {
+        if (s.kind === 'group' && referrals.leaveGroup(s.id, id) > 0) continue
+        sessions.cancel(s.id, 'referral withdrawn', late, now)
+      }
+    }
+    referrals.update(id, {
+      ...(p.competenceMappingDone !== undefined && { competenceMappingDone: p.competenceMappingDone }),
+      ...(p.advisorConsent !== undefined && { advisorConsent: p.advisorConsent }),
+      ...(p.groupMeetingDone !== undefined && { groupMeetingDone: p.groupMeetingDone }),
+      ...(givesDeferral && { deferredUntil: p.deferredUntil ?? null, deferralReason: p.deferralReason ?? null }),
+      ...(p.withdrawn && { withdrawnAt: now.toISOString() }),
+    })
   })
   return getReferral(referrals, caller, id)
 }

@@ -155,6 +155,8 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
      WHERE id = @id`,
   )
   const policySetting = db.prepare("SELECT value FROM settings WHERE key = 'policy'").pluck()
+  const leave = db.prepare('DELETE FROM session_referrals WHERE session_id = ? AND referral_id = ?')
+  const membersLeft = db.prepare('SELECT count(*) FROM session_referrals WHERE session_id = ?').pluck()
 
   function params(r: ReferralWrite, id: string, now: string) {
     const duf = r.participant?.dufNumber
@@ -256,6 +258,18 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
         out.set(s.referral_id, list)
       }
       return out
+    },
+    /**
+     * Take a referral out of a group meeting (membership is the session_referrals row); the number
+     * of members left, so the caller can cancel a meeting nobody is left in.
+     */
+    leaveGroup(sessionId: string, referralId: string): number {
+      if (leave.run(sessionId, referralId).changes > 0) bumpStateVersion(db)
+      return membersLeft.get(sessionId) as number
+    },
+    /** Run `fn` in one immediate transaction (nested repository transactions become savepoints of it). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn).immediate()
     },
     /** The DUF number in clear, for a caller allowed to see it. */
     revealDuf(stored: string): string {

@@ -258,3 +258,46 @@ t.test('GET /v1/referrals pages: limit bounds and bad cursors are 400 problems',
     t.match(res.json(), { errors: [{ path: 'cursor', message: /nextCursor/ }] }, `${what}: says to pass nextCursor as given`)
   }
 })
+
+t.test('withdrawal cancels the coming sessions in the same transaction; a group meeting loses only that member', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'A' }), referral({ externalRef: 'B' })])).json()
+  const [a, b] = ids as [string, string]
+  const held = bookSession(db, a, { start: '2020-03-03T09:00:00+01:00', end: '2020-03-03T11:00:00+01:00' })
+  const coming = bookSession(db, a, { start: '2999-03-03T09:00:00+01:00', end: '2999-03-03T11:00:00+01:00', kind: 'followup' })
+  const group = bookSession(db, a, { start: '2999-02-03T09:00:00+01:00', end: '2999-02-03T11:00:00+01:00' })
+  db.prepare("UPDATE sessions SET kind = 'group', language = 'ar' WHERE id = ?").run(group)
+  db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)').run(group, b)
+  const res = await app.inject({ method: 'PATCH', url: `/v1/referrals/${a}`, headers: auth.municipality, payload: { withdrawn: true } })
+  t.equal(res.statusCode, 200, 'withdrawal is 200')
+  t.match(res.json(), { status: 'withdrawn' }, 'and the referral is withdrawn')
+  const status = (id: string) => (db.prepare('SELECT status FROM sessions WHERE id = ?').get(id) as { status: string }).status
+  t.equal(status(coming), 'cancelled', 'the coming follow-up session is cancelled')
+  t.equal(status(held), 'booked', 'the held session stays as history')
+  t.equal(status(group), 'booked', 'the group meeting goes on for the others')
+  const members = db.prepare('SELECT referral_id FROM session_referrals WHERE session_id = ?').pluck().all(group)
+  t.same(members, [b], 'the withdrawn referral left the group meeting, the other stays')
+  const other = (await app.inject({ method: 'GET', url: `/v1/referrals/${b}`, headers: auth.municipality })).json()
+  t.equal(other.status, 'scheduled', 'the other member is still scheduled')
+  const { ids: [c] } = (await post(app, auth.municipality, [referral({ externalRef: 'C' })])).json()
+  const alone = bookSession(db, c, { start: '2999-02-04T09:00:00+01:00', end: '2999-02-04T11:00:00+01:00' })
+  db.prepare("UPDATE sessions SET kind = 'group', language = 'ar' WHERE id = ?").run(alone)
+  await app.inject({ method: 'PATCH', url: `/v1/referrals/${c}`, headers: auth.municipality, payload: { withdrawn: true } })
+  t.equal(status(alone), 'cancelled', 'a group meeting left without members is cancelled')
+})
+
+t.test('a deferral past a coming booked session is 409 and changes nothing', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { ids: [id] } = (await post(app, auth.municipality, [referral()])).json()
+  bookSession(db, id, { start: '2999-03-03T09:00:00+01:00', end: '2999-03-03T11:00:00+01:00' })
+  const url = `/v1/referrals/${id}`
+  const res = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2999-04-01', deferralReason: 'language course first' } })
+  t.equal(res.statusCode, 409, 'deferring past the booked session is 409')
+  t.match(res.headers['content-type'], /application\/problem\+json/, 'as problem+json')
+  t.match(res.json().detail, /cancel .* first with POST \/v1\/sessions\/\{id\}\/cancel/, 'saying to cancel the session first')
+  const read = (await app.inject({ method: 'GET', url, headers: auth.municipality })).json()
+  t.match(read, { status: 'scheduled' }, 'the referral stays scheduled')
+  t.equal(read.deferredUntil, undefined, 'and is not deferred')
+  const after = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2999-03-03', deferralReason: 'after the session' } })
+  t.equal(after.statusCode, 200, 'a deferral until the session day itself is allowed')
+})
