@@ -23,7 +23,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['referrals'],
         summary: 'Post a batch of 1 to 5,000 referrals (all or nothing; idempotent by municipality and externalRef)',
         description:
-          'Every item is validated as a Referral; any invalid item gives 422 listing every invalid item by index and path, and nothing is stored. A municipality key posting another municipality\'s number gets 403 naming those items. Re-posting a referral that already has a booked session gives 409 naming it.',
+          'Every item is validated as a Referral; any invalid item gives 422 listing every invalid item by index and path, and nothing is stored. A municipality key posting another municipality\'s number gets 403 naming those items. Re-posting a referral that already has a booked session, or is withdrawn, gives 409 naming it (all or nothing).',
         body: ReferralBatchSchema,
         response: { 200: IntakeResultSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       },
@@ -64,7 +64,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['referrals'],
         summary: 'Change consent, mapping, group meeting, deferral or withdraw',
         description:
-          'Withdrawal (`withdrawn: true`) also cancels the referral\'s booked sessions that have not started, in the same transaction: an individual or follow-up session is cancelled (late, as with POST /v1/sessions/{id}/cancel, when an interpreter is booked too close); from a group meeting the referral leaves, and a meeting left empty is cancelled. Held sessions stay. A deferral (`deferredUntil`) past a booked session that has not started is 409: cancel that session first with POST /v1/sessions/{id}/cancel.',
+          'Withdrawal (`withdrawn: true`) also cancels the referral\'s booked sessions that have not started, in the same transaction: an individual or follow-up session is cancelled (late, as with POST /v1/sessions/{id}/cancel, when an interpreter is booked too close); from a group meeting the referral leaves, and a meeting left empty is cancelled. Held sessions stay. A withdrawn referral changes no more: any PATCH of it is 409. A deferral (`deferredUntil`) past a booked session that has not started is 409: cancel that session first with POST /v1/sessions/{id}/cancel.',
         params: Params,
         body: ReferralPatchSchema,
         response: { 200: ReferralSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },

@@ -20,7 +20,7 @@ export const NO_SECRET_MESSAGE = 'this service stores no DUF numbers until TILDE
  * problem is reported, and either all are stored (one transaction) or none.
  * - invalid items (schema, track not in force on referredOn, duplicate in the batch, DUF without secret): 422;
  * - a municipality key posting another municipality's number: 403 naming the items;
- * - an item whose referral already has a booked session: 409 naming the items.
+ * - an item whose referral already has a booked session, or is withdrawn: 409 naming the items.
  */
 export function intakeReferrals(referrals: ReferralRepository, caller: Caller, items: readonly unknown[], today = todayInOslo()): IntakeResult {
   const problems: ProblemItem[] = []
@@ -61,10 +61,11 @@ export function intakeReferrals(referrals: ReferralRepository, caller: Caller, i
 
   const outcome = referrals.upsertBatch(valid)
   if (!outcome.ok) {
-    throw new Conflict(
-      `${outcome.scheduled.length} referrals already have a booked session and cannot be replaced; cancel the session first. Nothing was stored`,
-      outcome.scheduled.map((index) => ({ index, path: 'externalRef', message: 'this referral is already scheduled' })),
-    )
+    const clashes = [
+      ...outcome.scheduled.map((index) => ({ index, path: 'externalRef', message: 'this referral is already scheduled; cancel the session first' })),
+      ...outcome.withdrawn.map((index) => ({ index, path: 'externalRef', message: 'this referral is withdrawn; it changes no more (post a new externalRef for a new referral)' })),
+    ].sort((a, b) => a.index - b.index)
+    throw new Conflict(`${clashes.length} referrals are already scheduled or withdrawn and cannot be replaced. Nothing was stored`, clashes)
   }
   return { created: outcome.created, updated: outcome.updated, ids: outcome.ids }
 }
@@ -167,7 +168,7 @@ export function patchReferral(
   referrals.transaction(() => {
     const r = referrals.findById(id)
     if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
-    if (r.withdrawnAt !== undefined && p.withdrawn === undefined) throw new Conflict(`referral ${id} is withdrawn; it changes no more`)
+    if (r.withdrawnAt !== undefined) throw new Conflict(`referral ${id} is withdrawn; it changes no more`)
     const coming = (referrals.bookedSessions([id]).get(id) ?? []).filter((s) => Date.parse(s.start) > now.getTime())
     const deferredUntil = p.deferredUntil
     if (typeof deferredUntil === 'string') {
@@ -179,7 +180,7 @@ export function patchReferral(
         )
       }
     }
-    if (p.withdrawn && r.withdrawnAt === undefined) {
+    if (p.withdrawn) {
       const { policy } = readContext(referrals, caller, now)
       const late = (s: StoredSession) => isLateCancellation(s, now, policy.lateCancellationHours)
       for (const s of coming) {

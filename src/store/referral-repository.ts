@@ -29,8 +29,8 @@ export type BookedSession = SessionWire & { readonly id: string; readonly endUtc
 
 export type UpsertOutcome =
   | { readonly ok: true; readonly ids: string[]; readonly created: number; readonly updated: number }
-  /** Items (by index) that already have a booked session: nothing was written. */
-  | { readonly ok: false; readonly scheduled: number[] }
+  /** Items (by index) that already have a booked session, or are withdrawn: nothing was written. */
+  | { readonly ok: false; readonly scheduled: number[]; readonly withdrawn: number[] }
 
 type Row = {
   id: string
@@ -102,6 +102,7 @@ export type ReferralChanges = {
 export function createReferralRepository(db: Db, cipher: DufCipher | undefined) {
   const byId = db.prepare('SELECT * FROM referrals WHERE id = ?')
   const idByRef = db.prepare('SELECT id FROM referrals WHERE municipality = ? AND external_ref = ?').pluck()
+  const isWithdrawn = db.prepare('SELECT 1 FROM referrals WHERE id = ? AND withdrawn_at IS NOT NULL').pluck()
   const all = db.prepare('SELECT * FROM referrals ORDER BY municipality, referred_on, external_ref')
   const ofMunicipality = db.prepare('SELECT * FROM referrals WHERE municipality = ? ORDER BY referred_on, external_ref')
   // Pages go by id: it never changes, so a walk through the pages sees every referral once.
@@ -133,7 +134,7 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
        @group_meeting_done, @meetings, @deferred_until, @deferral_reason, @participant_name, @duf_encrypted,
        @advisor_name, @advisor_email, NULL, @now, @now)`,
   )
-  // A re-post replaces what the municipality sent; withdrawal and creation time are the centre's and stay.
+  // A re-post replaces what the municipality sent; creation time is the centre's and stays.
   const replace = db.prepare(
     `UPDATE referrals SET track = @track, settled_on = @settled_on, referred_on = @referred_on, language = @language,
        interpreter = @interpreter, programme_ends_on = @programme_ends_on, threatened_industry = @threatened_industry,
@@ -187,11 +188,12 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
     }
   }
 
-  /** All or nothing: insert new (municipality, externalRef) pairs, replace known ones, unless one is already scheduled. */
+  /** All or nothing: insert new (municipality, externalRef) pairs, replace known ones, unless one is already scheduled or withdrawn. */
   const upsertBatch = db.transaction((items: readonly ReferralWrite[]): UpsertOutcome => {
     const existing = items.map((r) => idByRef.get(r.municipality, r.externalRef) as string | undefined)
     const scheduled = existing.flatMap((id, index) => (id !== undefined && hasBooked.get(id) !== undefined ? [index] : []))
-    if (scheduled.length > 0) return { ok: false, scheduled }
+    const withdrawn = existing.flatMap((id, index) => (id !== undefined && isWithdrawn.get(id) !== undefined ? [index] : []))
+    if (scheduled.length > 0 || withdrawn.length > 0) return { ok: false, scheduled, withdrawn }
     const now = new Date().toISOString()
     let created = 0
     const ids = items.map((r, i) => {

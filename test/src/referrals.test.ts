@@ -168,6 +168,21 @@ t.test('PATCH changes consent, mapping, deferral (both or neither) and withdraws
   t.equal(withdrawn.json().status, 'withdrawn', 'withdrawal sets the status')
   const after = await patch({ advisorConsent: true })
   t.equal(after.statusCode, 409, 'a withdrawn referral changes no more')
+  const sneaked = await patch({ withdrawn: true, advisorConsent: true })
+  t.equal(sneaked.statusCode, 409, 'not even alongside withdrawn: true')
+  const read = (await app.inject({ method: 'GET', url, headers: auth.municipality })).json()
+  t.equal(read.advisorConsent, false, 'and the consent stayed as it was')
+})
+
+t.test('re-posting a withdrawn referral is a 409 item error, all or nothing', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'A' }), referral({ externalRef: 'B' })])).json()
+  await app.inject({ method: 'PATCH', url: `/v1/referrals/${ids[1]}`, headers: auth.municipality, payload: { withdrawn: true } })
+  const res = await post(app, auth.municipality, [referral({ externalRef: 'A', language: 'so' }), referral({ externalRef: 'B', language: 'so' })])
+  t.equal(res.statusCode, 409, 're-posting a withdrawn referral is 409')
+  t.match(res.json().errors, [{ index: 1, path: 'externalRef', message: /withdrawn/ }], 'naming that item as withdrawn')
+  t.equal(res.json().errors.length, 1, 'and only that item')
+  t.equal((db.prepare('SELECT count(*) AS n FROM referrals WHERE language = ?').get('so') as { n: number }).n, 0, 'nothing was stored, not even the other item')
 })
 
 t.test('a scheduled referral cannot be replaced by a re-post (409, nothing stored)', async (t) => {
