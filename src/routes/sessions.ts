@@ -41,7 +41,9 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: requireRole('coordinator'),
       schema: {
         tags: ['sessions'],
-        summary: 'Cancel a booked session; its referrals go back to pending. lateCancellation: an interpreted session less than lateCancellationHours ahead',
+        summary: 'Cancel a booked session that has not begun; later sessions that depended on it go with it; its referrals go back to pending',
+        description:
+          'lateCancellation: an interpreted session less than lateCancellationHours ahead. Cancelling a group meeting also cancels its members\' later individual sessions and follow-ups; cancelling a first session its follow-up (alsoCancelled lists them). A session that has begun or been held is a 409.',
         params: z.object({ id: z.string().uuid() }),
         body: CancelBodySchema,
         response: { 200: CancelResultSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },

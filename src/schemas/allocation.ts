@@ -49,7 +49,12 @@ export const SessionQuerySchema = z.strictObject({
 export const StoredSessionListSchema = z.object({ sessions: z.array(SessionSchema), nextCursor: NextCursorSchema })
 
 export const CancelBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500) })
-export const CancelResultSchema = z.object({ lateCancellation: z.boolean() })
+export const CancelResultSchema = z.object({
+  lateCancellation: z.boolean().describe('true when an interpreted session is cancelled less than lateCancellationHours before it (the interpreter is billed)'),
+  alsoCancelled: z
+    .array(z.object({ id: z.string(), kind: z.enum(['individual', 'followup', 'group']), start: IsoDateTimeSchema, lateCancellation: z.boolean() }))
+    .describe('later sessions that depended on this one, cancelled with it: the members\' individual sessions of a group meeting, the follow-up of a first session'),
+})
 
 const InterpreterCapacitySchema = z.record(z.string().min(2).max(8), z.number().int().min(0)).describe('interpreted sessions per language per day')
 

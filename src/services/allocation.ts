@@ -2,7 +2,7 @@ import { resolvePolicy } from '../../solver/policy.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Method, Problem, Session } from '../../solver/types.ts'
 import { todayInOslo } from '../clock.ts'
-import { Conflict, NotFound } from '../errors.ts'
+import { Conflict, NotFound, Validation } from '../errors.ts'
 import type { StoredProposal } from '../schemas/allocation.ts'
 import { pageOf, type CursorKey, type Page } from '../schemas/page.ts'
 import { createAllocationRepository, type AllocationRepository, type AllocationStatus, type AllocationSummary, type StoredAllocation } from '../store/allocation-repository.ts'
@@ -68,7 +68,7 @@ export function loadProblem(deps: AllocationDeps, runDate: string, horizonWeeks:
   const stored = deps.referrals.list()
   const booked = deps.referrals.bookedSessions(stored.map((r) => r.id))
   const open = stored.filter((r) => {
-    if (r.withdrawnAt !== undefined) return false
+    if (r.withdrawnAt !== undefined || r.referredOn > runDate) return false
     const sessions = booked.get(r.id) ?? []
     if (referralStatus(r, sessions, now, today) !== 'completed') return true
     return r.meetings === 2 && !sessions.some((s) => s.kind === 'followup')
@@ -100,6 +100,10 @@ export type ProposeInput = { readonly runDate?: string | undefined; readonly hor
 /** Build, solve and store a proposal on the current state; the version is read first, so any write after it makes the commit fail. */
 export function propose(deps: AllocationDeps, input: ProposeInput = {}, now = new Date()): ProposalOut {
   const runDate = input.runDate ?? todayInOslo(now)
+  // A run in the past would book sessions in the past (history is what replay is for).
+  if (runDate < todayInOslo(now)) {
+    throw new Validation(`the run date ${runDate} is before today (${todayInOslo(now)}); plan from today or later`, [{ path: 'runDate', message: 'must not be before today' }])
+  }
   const horizonWeeks = input.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
   const { version, problem } = deps.db.transaction(() => ({ version: stateVersion(deps.db), problem: loadProblem(deps, runDate, horizonWeeks, now) }))()
   const proposal = solve(problem, input.method ? { method: input.method } : {})
@@ -121,7 +125,15 @@ export function listAllocations(deps: AllocationDeps, filter: { readonly status?
 }
 
 /** Book the proposal atomically; 404 / 409 with a detail that says what to do. */
-export function commitAllocation(deps: AllocationDeps, id: string): ProposalOut & { readonly booked: number } {
+export function commitAllocation(deps: AllocationDeps, id: string, now = new Date()): ProposalOut & { readonly booked: number } {
+  const found = deps.allocations.findById(id)
+  if (found && found.status === 'proposed') {
+    // A proposal left lying past its run date, or a session of it that has begun, books the past.
+    const begun = found.proposal.sessions.find((s) => !s.pinned && Date.parse(s.start) <= now.getTime())
+    if (found.runDate < todayInOslo(now) || begun) {
+      throw new Conflict(`allocation ${id} was proposed for ${found.runDate}${begun ? ` and its session at ${begun.start} has begun` : ''}; run a new allocation and commit that`)
+    }
+  }
   const outcome = deps.allocations.commit(id)
   if (!outcome.ok) {
     switch (outcome.why) {

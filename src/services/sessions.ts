@@ -56,18 +56,24 @@ export function isLateCancellation(s: StoredSession, now: Date, lateCancellation
   return hoursBetween(now.toISOString(), s.start) < lateCancellationHours
 }
 
-/** Cancel a booked session; its referrals go back to pending (their status is derived from booked sessions). */
+/**
+ * Cancel a booked session that has not begun; the later sessions that depended on it go with it
+ * (a group meeting's members' individual sessions, a first session's follow-up), so nothing is left
+ * booked without what must come before it. The referrals go back to pending (status is derived
+ * from booked sessions) and the next run plans them again.
+ */
 export function cancelSession(
   deps: { readonly sessions: SessionRepository; readonly settings: SettingsRepository },
   id: string,
   reason: string,
   now: Date = new Date(),
-): { lateCancellation: boolean } {
+): { lateCancellation: boolean; alsoCancelled: { id: string; kind: StoredSession['kind']; start: string; lateCancellation: boolean }[] } {
   const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
   const outcome = deps.sessions.cancel(id, reason, (s) => isLateCancellation(s, now, policy.lateCancellationHours), now)
   if (!outcome.ok) {
     if (outcome.why === 'not-found') throw new NotFound(`no session ${id}`)
+    if (outcome.why === 'begun') throw new Conflict(`session ${id} has already begun or been held; only sessions still to come can be cancelled`)
     throw new Conflict(`session ${id} is already cancelled`)
   }
-  return { lateCancellation: outcome.lateCancellation }
+  return { lateCancellation: outcome.lateCancellation, alsoCancelled: [...outcome.dependents] }
 }

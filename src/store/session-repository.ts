@@ -79,7 +79,12 @@ export type SessionFilter = {
   readonly limit?: number | undefined
 }
 
-export type CancelOutcome = { readonly ok: true; readonly lateCancellation: boolean } | { readonly ok: false; readonly why: 'not-found' | 'already-cancelled' }
+/** A later session cancelled with the one asked for, because it depended on it. */
+export type DependentCancel = { readonly id: string; readonly kind: StoredSession['kind']; readonly start: string; readonly lateCancellation: boolean }
+
+export type CancelOutcome =
+  | { readonly ok: true; readonly lateCancellation: boolean; readonly dependents: readonly DependentCancel[] }
+  | { readonly ok: false; readonly why: 'not-found' | 'already-cancelled' | 'begun' }
 
 export function createSessionRepository(db: Db) {
   const select = `SELECT s.*, (SELECT json_group_array(json_object('id', r.id, 'municipality', r.municipality))
@@ -102,6 +107,16 @@ export function createSessionRepository(db: Db) {
     `UPDATE sessions SET status = 'cancelled', cancelled_at = @now, cancel_reason = @reason, late_cancellation = @late
      WHERE id = @id AND status = 'booked'`,
   )
+  // Booked sessions after @start that share a referral with session @id: a member's individual
+  // session needs the group meeting before it, a follow-up needs the first session.
+  const later = db.prepare(
+    `${select}
+     WHERE s.status = 'booked' AND s.start_utc > @start AND s.kind IN (SELECT value FROM json_each(@kinds))
+       AND EXISTS (SELECT 1 FROM session_referrals x JOIN session_referrals y ON y.referral_id = x.referral_id
+                   WHERE x.session_id = s.id AND y.session_id = @id)
+     ORDER BY s.start_utc, s.id`,
+  )
+  const DEPENDS: Readonly<Record<StoredSession['kind'], readonly StoredSession['kind'][]>> = { group: ['individual', 'followup'], individual: ['followup'], followup: [] }
 
   return {
     findById(id: string): StoredSession | undefined {
@@ -123,8 +138,9 @@ export function createSessionRepository(db: Db) {
       return rows.map(fromRow)
     },
     /**
-     * Cancel a booked session and bump the state version, in one immediate transaction; `late` is
-     * decided by the caller from the session it read, and re-checked here against a concurrent cancel.
+     * Cancel a booked session that has not begun, and the later booked sessions that depended on
+     * it (a group meeting's members' individual sessions, a first session's follow-up), and bump
+     * the state version, in one immediate transaction; `late` is decided by the caller per session.
      */
     cancel: (id: string, reason: string, late: (s: StoredSession) => boolean, now: Date): CancelOutcome =>
       db
@@ -133,10 +149,16 @@ export function createSessionRepository(db: Db) {
           if (!row) return { ok: false, why: 'not-found' }
           const session = fromRow(row)
           if (session.status !== 'booked') return { ok: false, why: 'already-cancelled' }
+          if (session.startUtc <= now.toISOString()) return { ok: false, why: 'begun' }
           const lateCancellation = late(session)
           cancel.run({ id, reason, late: lateCancellation ? 1 : 0, now: now.toISOString() })
+          const dependents = (later.all({ id, start: session.startUtc, kinds: JSON.stringify(DEPENDS[session.kind]) }) as Row[]).map(fromRow).map((d) => {
+            const dependentLate = late(d)
+            cancel.run({ id: d.id, reason: `depended on cancelled session ${id}: ${reason}`, late: dependentLate ? 1 : 0, now: now.toISOString() })
+            return { id: d.id, kind: d.kind, start: d.start, lateCancellation: dependentLate }
+          })
           bumpStateVersion(db)
-          return { ok: true, lateCancellation }
+          return { ok: true, lateCancellation, dependents }
         })
         .immediate(),
   }

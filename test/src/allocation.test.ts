@@ -1,5 +1,8 @@
 import t from 'tap'
+import { addDays } from '../../solver/calendar.ts'
+import { todayInOslo } from '../../src/clock.ts'
 import { ProposalSchema } from '../../src/schemas/session.ts'
+import { allocationDeps, commitAllocation } from '../../src/services/allocation.ts'
 import { build, referral } from '../helpers/build.ts'
 import { counsellor, proposeOn, RUN_DATE, seedCentre, SETTLED } from './allocation-seed.ts'
 
@@ -55,6 +58,23 @@ t.test('commit after a change is 409 and books nothing', async (t) => {
     const got = await app.inject({ method: 'GET', url: `/v1/allocations/${proposal.id}`, headers: auth.coordinator })
     t.equal(got.json().status, 'stale', `${change}: the proposal is marked stale`)
   }
+})
+
+t.test('no booking in the past: a run date before today is 422; a proposal committed after its run date or once a session began is 409', async (t) => {
+  const b = await build(t)
+  const { app, auth, db } = b
+  await seedCentre(b, 2)
+  const past = await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { runDate: addDays(todayInOslo(), -1) } })
+  t.equal(past.statusCode, 422, 'yesterday as run date is refused')
+  t.match(past.json(), { errors: [{ path: 'runDate' }] }, 'naming the field')
+  const proposal = await proposeOn(b)
+  const deps = allocationDeps(db)
+  const later = new Date(`${addDays(RUN_DATE, 1)}T12:00:00Z`)
+  t.throws(() => commitAllocation(deps, proposal.id, later), { statusCode: 409, message: new RegExp(`proposed for ${RUN_DATE}`) }, 'a proposal left lying past its run date is not committed')
+  const first = Math.min(...proposal.sessions.map((x) => Date.parse(x.start)))
+  t.throws(() => commitAllocation(deps, proposal.id, new Date(first + 60_000)), { statusCode: 409, message: /has begun/ }, 'nor one whose first session has begun, and it says which')
+  t.equal(db.prepare(`SELECT count(*) FROM sessions`).pluck().get(), 0, 'nothing was booked')
+  t.equal(commitAllocation(deps, proposal.id).booked, proposal.sessions.length, 'committed in time, it books')
 })
 
 t.test('roles: only coordinators propose, read and commit', async (t) => {

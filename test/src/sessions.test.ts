@@ -20,7 +20,7 @@ t.test('cancel: not late a week ahead; the referral goes back to pending; a seco
 
   const res = await app.inject({ method: 'POST', url: `/v1/sessions/${session.id}/cancel`, headers: auth.coordinator, payload: { reason: 'participant ill' } })
   t.equal(res.statusCode, 200, 'cancel succeeds')
-  t.same(res.json(), { lateCancellation: false }, 'more than 36 hours ahead is not late')
+  t.same(res.json(), { lateCancellation: false, alsoCancelled: [] }, 'more than 36 hours ahead is not late; nothing depended on it')
   const referral = (await app.inject({ method: 'GET', url: `/v1/referrals/${own[0]}`, headers: auth.coordinator })).json()
   t.equal(referral.status, 'pending', 'the referral goes back to pending')
   const after = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
@@ -50,10 +50,48 @@ t.test('cancel: late under 36 hours before an interpreted session, measured agai
   if (!first || !second) throw new Error('two sessions expected')
   const deps = { sessions: createSessionRepository(db), settings: createSettingsRepository(db) }
   const hoursBefore = (s: WireSession, h: number) => new Date(Date.parse(s.start) - h * 3_600_000)
-  t.same(cancelSession(deps, first.id, 'ill', hoursBefore(first, 35)), { lateCancellation: true }, '35 hours before is late')
-  t.same(cancelSession(deps, second.id, 'ill', hoursBefore(second, 37)), { lateCancellation: false }, '37 hours before is not late')
+  t.same(cancelSession(deps, first.id, 'ill', hoursBefore(first, 35)), { lateCancellation: true, alsoCancelled: [] }, '35 hours before is late')
+  t.same(cancelSession(deps, second.id, 'ill', hoursBefore(second, 37)), { lateCancellation: false, alsoCancelled: [] }, '37 hours before is not late')
   const stored = db.prepare('SELECT late_cancellation AS late, cancel_reason AS reason FROM sessions WHERE id = ?').get(first.id)
   t.same(stored, { late: 1, reason: 'ill' }, 'the late flag and the reason are stored on the session row')
+})
+
+t.test('a session that has begun or been held cannot be cancelled', async (t) => {
+  const b = await build(t)
+  const { app, auth, db } = b
+  await seedCentre(b, 1)
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const [session] = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  if (!session) throw new Error('a session expected')
+  const deps = { sessions: createSessionRepository(db), settings: createSettingsRepository(db) }
+  t.throws(() => cancelSession(deps, session.id, 'too late', new Date(Date.parse(session.start) + 60_000)), { statusCode: 409, message: /has already begun or been held/ }, 'a minute after its start is 409')
+  t.equal(db.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(session.id), 'booked', 'and it stays booked')
+})
+
+t.test('cancelling a group meeting cancels its members\' individual sessions too; the next run plans a new meeting', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  await seedCentre(b, 0)
+  const ukraine = (i: number) => referral({ externalRef: `U-${i}`, municipality: '5001', track: 'ukraine', language: 'uk', settledOn: SETTLED, competenceMappingDone: false })
+  const ids = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: [ukraine(1), ukraine(2)] } })).json().ids as string[]
+  const proposal = await proposeOn(b)
+  await app.inject({ method: 'POST', url: `/v1/allocations/${proposal.id}/commit`, headers: auth.coordinator })
+  const booked = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  const group = booked.find((s) => s.referralIds !== undefined)
+  const individual = booked.filter((s) => s.referralId !== undefined && ids.includes(s.referralId))
+  if (!group) throw new Error('the run planned no group meeting')
+  t.equal(individual.length, 2, 'each member has an individual session after the meeting')
+
+  const res = await app.inject({ method: 'POST', url: `/v1/sessions/${group.id}/cancel`, headers: auth.coordinator, payload: { reason: 'room unavailable' } })
+  t.equal(res.statusCode, 200, 'the meeting is cancelled')
+  t.same(res.json().alsoCancelled.map((s: { id: string }) => s.id).sort(), individual.map((s) => s.id).sort(), 'its members\' individual sessions are cancelled with it and listed')
+  const left = (await app.inject({ method: 'GET', url: '/v1/sessions', headers: auth.coordinator })).json().sessions as WireSession[]
+  t.same(left, [], 'nothing of theirs is left booked')
+  for (const id of ids) t.equal((await app.inject({ method: 'GET', url: `/v1/referrals/${id}`, headers: auth.coordinator })).json().status, 'pending', 'each member is pending again')
+  const next = await proposeOn(b)
+  const groups = (next.sessions as unknown as (WireSession & { pinned?: boolean })[]).filter((s) => s.referralIds !== undefined && !s.pinned)
+  t.ok(groups.some((s) => ids.every((id) => s.referralIds!.includes(id))), 'the next run plans a new group meeting for them')
 })
 
 t.test('a municipality key sees only the sessions of its own referrals', async (t) => {
