@@ -73,6 +73,8 @@ export const ReferralStatusSchema = z.enum(['pending', 'deferred', 'blocked', 's
 /** A referral read back: the input plus what the centre knows of it. */
 export const ReferralSchema = z.object({
   ...referralFields,
+  externalRef: referralFields.externalRef.optional().describe('the municipality\'s case id; absent for analysts (pseudonymised: `id` is the pseudonym)'),
+  deferralReason: referralFields.deferralReason.describe('free text; absent for analysts'),
   referredOn: IsoDateSchema,
   advisor: AdvisorSchema.optional(),
   id: z.string(),

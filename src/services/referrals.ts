@@ -86,15 +86,19 @@ export function referralStatus(r: StoredReferral, sessions: readonly BookedSessi
 
 export type ReadContext = { readonly caller: Caller; readonly policy: Policy; readonly now: Date; readonly today: string }
 
-/** The read-back shape for this caller: identity only for the centre and the owning municipality. */
+/** The read-back shape for this caller: identity (participant, advisor, externalRef, deferralReason) only for the centre and the owning municipality. */
 export function referralView(r: StoredReferral, sessions: readonly BookedSession[], ctx: ReadContext, referrals: ReferralRepository): ReferralOut {
-  const { id, participantName, dufEncrypted, withdrawnAt: _w, createdAt: _c, updatedAt: _u, advisor, ...fields } = r
+  const { id, participantName, dufEncrypted, withdrawnAt: _w, createdAt: _c, updatedAt: _u, advisor, externalRef, deferralReason, ...fields } = r
   const identity = seesIdentity(ctx.caller, r.municipality)
   const participant = identity && (participantName !== undefined || dufEncrypted !== undefined)
     ? { ...(participantName !== undefined && { name: participantName }), ...(dufEncrypted !== undefined && { dufNumber: referrals.revealDuf(dufEncrypted) }) }
     : undefined
   return {
     ...fields,
+    // The municipality's case id names a person and a reason is free text that may: pseudonymised
+    // readers (analysts) get neither, and know the referral by its `id` alone.
+    ...(identity && { externalRef }),
+    ...(identity && deferralReason !== undefined && { deferralReason }),
     ...(participant && { participant }),
     ...(identity && advisor && { advisor }),
     id,

@@ -112,15 +112,20 @@ t.test('another municipality\'s referral is 404, never 403', async (t) => {
   t.same(asked.referrals, [], 'not even when asked for by number')
 })
 
-t.test('analysts read pseudonymised: no name, no DUF number, no advisor', async (t) => {
+t.test('analysts read pseudonymised: no name, no DUF number, no advisor, no external ref, no deferral reason', async (t) => {
   const { app, auth } = await build(t)
-  const { ids } = (await post(app, auth.municipality, [referral()])).json()
+  const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'SAK-2025-0042', deferredUntil: '2999-01-01', deferralReason: 'Amina is on sick leave' })])).json()
   const one = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.analyst })).json()
   t.equal(one.participant, undefined, 'no participant')
   t.equal(one.advisor, undefined, 'no advisor')
+  t.equal(one.externalRef, undefined, 'no externalRef: the municipality\'s case id identifies a person')
+  t.equal(one.deferralReason, undefined, 'no free-text deferral reason')
+  t.match(one, { id: ids[0], deferredUntil: '2999-01-01', status: 'deferred' }, 'the pseudonymous id and the deferral date stay')
+  const own = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.municipality })).json()
+  t.match(own, { externalRef: 'SAK-2025-0042', deferralReason: 'Amina is on sick leave' }, 'the owning municipality sees both')
   t.equal(one.track, 'ordinary', 'but the planning fields are there')
   const list = await app.inject({ method: 'GET', url: '/v1/referrals', headers: auth.analyst })
-  t.notOk(/Amina|12345678|Rådgiver|kari@/.test(list.body), 'the list carries no personal data either')
+  t.notOk(/Amina|12345678|Rådgiver|kari@|SAK-2025/.test(list.body), 'the list carries no personal data either')
   const coord = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.coordinator })).json()
   t.equal(coord.participant?.dufNumber, '202412345678', 'the coordinator sees the DUF number')
 })
