@@ -113,11 +113,14 @@ export function readContext(referrals: ReferralRepository, caller: Caller, now =
   return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today) }
 }
 
+/** The municipality a caller is bound to: of a group meeting it sees only its own referral ids, as in GET /v1/sessions. */
+const ownMunicipality = (caller: Caller) => (caller.role === 'municipality' ? caller.municipality : undefined)
+
 /** One referral as this caller may see it; another municipality's is not found (its existence does not leak). */
 export function getReferral(referrals: ReferralRepository, caller: Caller, id: string): ReferralOut {
   const r = referrals.findById(id)
   if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
-  return referralView(r, referrals.bookedSessions([id]).get(id) ?? [], readContext(referrals, caller), referrals)
+  return referralView(r, referrals.bookedSessions([id], ownMunicipality(caller)).get(id) ?? [], readContext(referrals, caller), referrals)
 }
 
 export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefined; readonly municipality?: string | undefined }
@@ -136,7 +139,7 @@ export function listReferrals(referrals: ReferralRepository, caller: Caller, fil
   let after = page.after
   while (candidates.length <= page.limit) {
     const stored = referrals.listAfter({ municipality, after, limit: chunk })
-    const sessions = referrals.bookedSessions(stored.map((r) => r.id))
+    const sessions = referrals.bookedSessions(stored.map((r) => r.id), ownMunicipality(caller))
     for (const r of stored) {
       const view = referralView(r, sessions.get(r.id) ?? [], ctx, referrals)
       if (filter.status === undefined || view.status === filter.status) candidates.push(view)

@@ -119,9 +119,10 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
     .pluck()
   const bookedOf = db.prepare(
     `SELECT s.id, s.counsellor_id, s.kind, s.language, s.start, s.end, s.end_utc, s.interpreter_order_by, sr.referral_id,
-            (SELECT json_group_array(x.referral_id) FROM session_referrals x WHERE x.session_id = s.id) AS referral_ids
+            (SELECT json_group_array(x.referral_id) FROM session_referrals x JOIN referrals r ON r.id = x.referral_id
+             WHERE x.session_id = s.id AND (@municipality IS NULL OR r.municipality = @municipality)) AS referral_ids
      FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
-     WHERE s.status = 'booked' AND sr.referral_id IN (SELECT value FROM json_each(?))
+     WHERE s.status = 'booked' AND sr.referral_id IN (SELECT value FROM json_each(@ids))
      ORDER BY s.start_utc`,
   )
   const insert = db.prepare(
@@ -245,12 +246,15 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
       bumpStateVersion(db)
       return true
     }),
-    /** Booked sessions per referral id, in start order. A group session lists all its referrals. */
-    bookedSessions(referralIds: readonly string[]): Map<string, BookedSession[]> {
+    /**
+     * Booked sessions per referral id, in start order. A group session lists all its referrals, or
+     * with `municipality` only that municipality's (a municipality key sees no other's ids).
+     */
+    bookedSessions(referralIds: readonly string[], municipality?: string): Map<string, BookedSession[]> {
       const out = new Map<string, BookedSession[]>()
       if (referralIds.length === 0) return out
       type SRow = { id: string; counsellor_id: string; kind: 'individual' | 'followup' | 'group'; language: string | null; start: string; end: string; end_utc: string; interpreter_order_by: string | null; referral_id: string; referral_ids: string }
-      for (const s of bookedOf.all(JSON.stringify(referralIds)) as SRow[]) {
+      for (const s of bookedOf.all({ ids: JSON.stringify(referralIds), municipality: municipality ?? null }) as SRow[]) {
         const session: BookedSession =
           s.kind === 'group'
             ? { id: s.id, kind: 'group', referralIds: JSON.parse(s.referral_ids) as string[], counsellorId: s.counsellor_id, language: s.language ?? '', start: s.start, end: s.end, interpreterOrderBy: s.interpreter_order_by ?? s.start, endUtc: s.end_utc }

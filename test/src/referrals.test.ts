@@ -321,3 +321,18 @@ t.test('a deferral past a coming booked session is 409 and changes nothing', asy
   const after = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2999-03-03', deferralReason: 'after the session' } })
   t.equal(after.statusCode, 200, 'a deferral until the session day itself is allowed')
 })
+
+t.test('a municipality reading its referral sees of a group meeting only its own referral ids', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { ids: [mine] } = (await post(app, auth.municipality, [referral({ externalRef: 'M' })])).json()
+  const { ids: [theirs] } = (await post(app, auth.otherMunicipality, [referral({ externalRef: 'T', municipality: '5035' })])).json()
+  const group = bookSession(db, mine, { start: '2999-02-03T09:00:00+01:00', end: '2999-02-03T11:00:00+01:00' })
+  db.prepare("UPDATE sessions SET kind = 'group', language = 'ar' WHERE id = ?").run(group)
+  db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)').run(group, theirs)
+  const one = (await app.inject({ method: 'GET', url: `/v1/referrals/${mine}`, headers: auth.municipality })).json()
+  t.same(one.sessions[0]?.referralIds, [mine], 'GET by id lists only the own referral of the group meeting')
+  const list = (await app.inject({ method: 'GET', url: '/v1/referrals', headers: auth.municipality })).json()
+  t.same(list.referrals[0]?.sessions[0]?.referralIds, [mine], 'and so does the list')
+  const coord = (await app.inject({ method: 'GET', url: `/v1/referrals/${mine}`, headers: auth.coordinator })).json()
+  t.same([...coord.sessions[0].referralIds].sort(), [mine, theirs].sort(), 'the coordinator sees every member')
+})
