@@ -293,7 +293,21 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
   const unassigned: Unassigned[] = []
   const deadlineBreaches: DeadlineBreach[] = []
   for (const r of problem.referrals) {
-    if (prep.pinnedFirst.has(r.id)) continue
+    const booked = prep.pinnedFirst.get(r.id)
+    if (booked) {
+      // Kept from an earlier run, and still a miss: every missed deadline stays reported.
+      const deadline = deadlineOf(r, policy)
+      if (deadline !== null && booked.date > deadline) {
+        deadlineBreaches.push({
+          referralId: r.id,
+          deadline,
+          plannedOn: booked.date,
+          reason: 'no-capacity-before-deadline',
+          detail: `booked in an earlier run for ${booked.date}, after the deadline ${deadline}; booked sessions are kept (that run's proposal says why no earlier date was found)`,
+        })
+      }
+      continue
+    }
     const p = placedOf.get(r.id)
     const m = modelOf.get(r.id)
     const deadline = deadlineOf(r, policy)

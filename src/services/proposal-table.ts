@@ -68,7 +68,7 @@ export function formatProposal(p: Omit<Proposal, 'status'> & { readonly id?: str
     '',
     'Stats',
     `  referrals ${s.referrals}, scheduled ${s.scheduled}, within deadline ${s.withinDeadline}, unassigned ${s.unassigned}, deadline breaches ${s.deadlineBreaches}`,
-    `  sessions ${s.sessions} (group meetings ${s.groupMeetings}, follow-ups ${s.followups}); method ${s.method}, ${s.outcome}, ${s.solveMs} ms${s.groupMethod !== undefined ? `; group meetings formed by ${s.groupMethod === 'lp' ? 'LP (javascript-lp-solver)' : s.groupMethod}` : ''}`,
+    `  sessions ${s.sessions} (group meetings ${s.groupMeetings}, follow-ups ${s.followups}${s.followupsPending ? `, ${s.followupsPending} second meetings not yet planned in this horizon` : ''}); method ${s.method}, ${s.outcome}, ${s.solveMs} ms${s.groupMethod !== undefined ? `; group meetings formed by ${s.groupMethod === 'lp' ? 'LP (javascript-lp-solver)' : s.groupMethod}` : ''}`,
     `  objective: ${s.objective.map((o) => `${o.rule} ${o.value}${o.bound !== undefined ? ` (bound ${o.bound})` : ''}`).join(', ') || '-'}`,
   )
   return out.join('\n') + '\n'

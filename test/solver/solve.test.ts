@@ -176,6 +176,15 @@ t.test('rule 7: pinned sessions are kept as they are and their time is taken', a
   t.equal(individualOf(out, 'NEW')?.start, '2025-03-05T10:00:00+01:00', 'the new session goes after it')
 })
 
+t.test('rule 3 and 7: a first session booked in an earlier run after the deadline is still reported as a breach', async (t) => {
+  // Settled 2024-12-01: deadline 2025-03-01 (passed); booked in an earlier run for 5 March.
+  const late: Session = { referralId: 'LATE', counsellorId: 'C1', kind: 'individual', start: '2025-03-05T08:00:00+01:00', end: '2025-03-05T10:00:00+01:00' }
+  const p = problem({ referrals: [referral('LATE', { settledOn: '2024-12-01' }), referral('FINE', { settledOn: '2025-01-01' })], pinned: [late] })
+  const out = run(p)
+  t.match(out.deadlineBreaches, [{ referralId: 'LATE', deadline: '2025-03-01', plannedOn: '2025-03-05', reason: 'no-capacity-before-deadline', detail: /earlier run/ }], 'the kept booking after the deadline is listed')
+  t.equal(out.stats.deadlineBreaches, 1, 'and counted')
+})
+
 t.test('rule 8: interpreter capacity per language per day is never exceeded', async (t) => {
   const p = problem({
     counsellors: [counsellor('C1'), counsellor('C2'), counsellor('C3')],
