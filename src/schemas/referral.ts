@@ -15,7 +15,7 @@ export const AdvisorSchema = z.strictObject({
 })
 
 const referralFields = {
-  externalRef: z.string().min(1).max(64),
+  externalRef: z.string().trim().min(1, 'must not be empty or only spaces').max(64),
   municipality: MunicipalityNumberSchema,
   track: TrackSchema,
   settledOn: IsoDateSchema,

@@ -16,9 +16,28 @@ export type IntakeResult = { created: number; updated: number; ids: string[] }
 export const NO_SECRET_MESSAGE = 'this service stores no DUF numbers until TILDELING_SECRET is set; send the referral without participant.dufNumber'
 
 /**
+ * No settlement date before this is plausible for a referral now: the oldest participants of the
+ * introduction programme were settled about five years before it, and 2015 leaves room for
+ * extensions and late referrals while catching typos such as 1900 or 2105.
+ */
+export const EARLIEST_SETTLEMENT = '2015-01-01'
+
+/**
+ * Dates a live referral cannot have (API and import; scenarios are history and skip these):
+ * referred after today (Oslo), settled after today, or settled before EARLIEST_SETTLEMENT.
+ */
+export function implausibleDates(r: { readonly settledOn: string; readonly referredOn: string }, today: string): [path: string, message: string][] {
+  const found: [string, string][] = []
+  if (r.referredOn > today) found.push(['referredOn', `a referral cannot be dated after today (${today}); this one is dated ${r.referredOn}`])
+  if (r.settledOn > today) found.push(['settledOn', `settlement cannot be after today (${today})`])
+  if (r.settledOn < EARLIEST_SETTLEMENT) found.push(['settledOn', `settlement before ${EARLIEST_SETTLEMENT} is not plausible for a referral now`])
+  return found
+}
+
+/**
  * A batch of referrals, from the API or the import command: every item is checked, every
  * problem is reported, and either all are stored (one transaction) or none.
- * - invalid items (schema, track not in force on referredOn, duplicate in the batch, DUF without secret): 422;
+ * - invalid items (schema, implausible dates, track not in force on referredOn, duplicate in the batch, DUF without secret): 422;
  * - a municipality key posting another municipality's number: 403 naming the items;
  * - an item whose referral already has a booked session, or is withdrawn: 409 naming the items.
  */
@@ -33,6 +52,7 @@ export function intakeReferrals(referrals: ReferralRepository, caller: Caller, i
       return
     }
     const r = { ...parsed.data, referredOn: parsed.data.referredOn ?? today }
+    for (const [path, message] of implausibleDates(r, today)) problems.push({ index, path, message })
     const inForce = TRACK_IN_FORCE[r.track]
     if (r.referredOn < inForce.from || (inForce.until !== undefined && r.referredOn > inForce.until)) {
       const span = inForce.until ? `from ${inForce.from} to ${inForce.until}` : `from ${inForce.from}`

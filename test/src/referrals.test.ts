@@ -1,6 +1,7 @@
 import t from 'tap'
 import { build, referral } from '../helpers/build.ts'
 import { bookSession } from '../helpers/sessions.ts'
+import { ScenarioReferralSchema } from '../../src/schemas/referral.ts'
 
 const post = (app: Awaited<ReturnType<typeof build>>['app'], headers: { authorization: string }, referrals: unknown[]) =>
   app.inject({ method: 'POST', url: '/v1/referrals', headers, payload: { referrals } })
@@ -335,4 +336,28 @@ t.test('a municipality reading its referral sees of a group meeting only its own
   t.same(list.referrals[0]?.sessions[0]?.referralIds, [mine], 'and so does the list')
   const coord = (await app.inject({ method: 'GET', url: `/v1/referrals/${mine}`, headers: auth.coordinator })).json()
   t.same([...coord.sessions[0].referralIds].sort(), [mine, theirs].sort(), 'the coordinator sees every member')
+})
+
+t.test('implausible dates and a blank externalRef are 422 item errors; scenarios keep their history', async (t) => {
+  const { app, auth, db } = await build(t)
+  const res = await post(app, auth.municipality, [
+    referral({ externalRef: 'future', referredOn: '2999-01-05' }),
+    referral({ externalRef: 'old', settledOn: '1900-01-01' }),
+    referral({ externalRef: 'coming', settledOn: '2999-01-01' }),
+    referral({ externalRef: '   ' }),
+    referral({ externalRef: 'ok', settledOn: '2015-01-01' }),
+  ])
+  t.equal(res.statusCode, 422, 'a batch with implausible dates is 422')
+  const errors = res.json().errors as { index: number; path: string; message: string }[]
+  t.match(errors.filter((e) => e.index === 0), [{ path: 'referredOn', message: /after today/ }], 'a referral dated in the future is refused')
+  t.match(errors.filter((e) => e.index === 1), [{ path: 'settledOn', message: /before 2015-01-01/ }], 'a settlement in 1900 is refused')
+  t.match(errors.filter((e) => e.index === 2), [{ path: 'settledOn', message: /after today/ }], 'a settlement in the future is refused')
+  t.match(errors.filter((e) => e.index === 3), [{ path: 'externalRef', message: /empty or only spaces/ }], 'an externalRef of spaces is refused')
+  t.equal(errors.filter((e) => e.index === 4).length, 0, 'settlement on 2015-01-01 is plausible')
+  t.equal((db.prepare('SELECT count(*) AS n FROM referrals').get() as { n: number }).n, 0, 'nothing was stored')
+  const trimmed = await post(app, auth.municipality, [referral({ externalRef: '  SAK-7 ' })])
+  t.equal(trimmed.statusCode, 200, 'an externalRef with spaces around is accepted')
+  t.equal(db.prepare('SELECT external_ref FROM referrals').pluck().get(), 'SAK-7', 'and stored trimmed')
+  const scenario = ScenarioReferralSchema.safeParse({ ...referral({ referredOn: '2999-01-05', settledOn: '2999-01-01' }), advisor: undefined })
+  t.ok(scenario.success, 'a scenario referral is not held to today (replays are history, fixtures may be generated ahead)')
 })
