@@ -23,6 +23,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', pretty: process.stdout.isTTY === true })
   const db = openDatabase(opts.dbPath)
   const app = await buildApp({ db, logger, secret: opts.secret })
+  // Serving without the secret the stored DUF numbers were encrypted with would hide them from
+  // every read (and a new secret would mix numbers under two keys): refuse, and say which it is.
+  const duf = app.store.referrals.dufReadability()
+  if (duf === 'no-secret' || duf === 'wrong-secret') {
+    await app.close()
+    db.close()
+    throw new Error(
+      duf === 'no-secret'
+        ? 'the database holds encrypted DUF numbers but TILDELING_SECRET is not set: set it to the secret they were stored with'
+        : 'TILDELING_SECRET does not decrypt the DUF numbers in the database: set it to the secret they were stored with',
+    )
+  }
   if (!opts.secret) logger.warn('TILDELING_SECRET is not set: referrals carrying a DUF number will be refused')
 
   let closing: Promise<void> | undefined

@@ -8,6 +8,8 @@ import { createSessionRepository } from '../store/session-repository.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral } from '../services/referrals.ts'
 
 const IntakeResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), ids: z.array(z.string()) })
+const DUF_NOTE =
+  'Reads never fail on a DUF number: one that cannot be decrypted (TILDELING_SECRET not the one it was stored with) is left out of `participant` and logged as a warning without the number. `tildeling serve` refuses to start when the database holds DUF numbers and TILDELING_SECRET is unset or does not decrypt them.'
 const Params = z.object({ id: z.string().min(1).max(64) })
 
 /** Referrals: municipalities post and read their own; the coordinator all; analysts read pseudonymised. */
@@ -38,22 +40,22 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['referrals'],
         summary: 'List referrals, a page at a time in id order (a municipality key sees only its own)',
-        description: 'Follow `nextCursor` until it is null to read them all; each referral appears on exactly one page.',
+        description: `Follow \`nextCursor\` until it is null to read them all; each referral appears on exactly one page. ${DUF_NOTE}`,
         querystring: ReferralListQuerySchema,
         response: { 200: ReferralListSchema, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query
-      const page = listReferrals(referrals, callerOf(request), filter, { limit, after: cursor?.[0] })
+      const page = listReferrals(referrals, callerOf(request), filter, { limit, after: cursor?.[0] }, request.log)
       return { referrals: page.items, nextCursor: page.next && encodeCursor('referrals', page.next) }
     },
   )
 
   app.get(
     '/v1/referrals/:id',
-    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { tags: ['referrals'], summary: 'One referral', params: Params, response: { 200: ReferralSchema, ...problemResponses(401, 403, 404) } } },
-    async (request) => getReferral(referrals, callerOf(request), request.params.id),
+    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { tags: ['referrals'], summary: 'One referral', description: DUF_NOTE, params: Params, response: { 200: ReferralSchema, ...problemResponses(401, 403, 404) } } },
+    async (request) => getReferral(referrals, callerOf(request), request.params.id, request.log),
   )
 
   app.patch(

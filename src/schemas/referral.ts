@@ -75,6 +75,7 @@ export const ReferralSchema = z.object({
   ...referralFields,
   externalRef: referralFields.externalRef.optional().describe('the municipality\'s case id; absent for analysts (pseudonymised: `id` is the pseudonym)'),
   deferralReason: referralFields.deferralReason.describe('free text; absent for analysts'),
+  participant: ParticipantSchema.optional().describe('identity: for the coordinator and the owning municipality only; dufNumber is left out when the stored number cannot be decrypted'),
   referredOn: IsoDateSchema,
   advisor: AdvisorSchema.optional(),
   id: z.string(),

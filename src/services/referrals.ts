@@ -104,14 +104,32 @@ export function referralStatus(r: StoredReferral, sessions: readonly BookedSessi
   return 'pending'
 }
 
-export type ReadContext = { readonly caller: Caller; readonly policy: Policy; readonly now: Date; readonly today: string }
+export type ReadContext = {
+  readonly caller: Caller
+  readonly policy: Policy
+  readonly now: Date
+  readonly today: string
+  /** Ids of the referrals read whose stored DUF number could not be decrypted (left out of the view). */
+  readonly unreadableDuf: string[]
+}
+
+/** Where a read warns; a pino or Fastify logger fits. */
+export type WarnLog = { warn(obj: object, msg: string): void }
+
+/** One warning per read that left DUF numbers out, with the referral ids (pseudonyms) and never a number. */
+function warnUnreadable(ctx: ReadContext, log: WarnLog | undefined): void {
+  if (ctx.unreadableDuf.length === 0) return
+  log?.warn({ referralIds: ctx.unreadableDuf }, `${ctx.unreadableDuf.length} stored DUF number(s) could not be decrypted (TILDELING_SECRET missing or not the one they were stored with); left out of the response`)
+}
 
 /** The read-back shape for this caller: identity (participant, advisor, externalRef, deferralReason) only for the centre and the owning municipality. */
 export function referralView(r: StoredReferral, sessions: readonly BookedSession[], ctx: ReadContext, referrals: ReferralRepository): ReferralOut {
   const { id, participantName, dufEncrypted, withdrawnAt: _w, createdAt: _c, updatedAt: _u, advisor, externalRef, deferralReason, ...fields } = r
   const identity = seesIdentity(ctx.caller, r.municipality)
-  const participant = identity && (participantName !== undefined || dufEncrypted !== undefined)
-    ? { ...(participantName !== undefined && { name: participantName }), ...(dufEncrypted !== undefined && { dufNumber: referrals.revealDuf(dufEncrypted) }) }
+  const dufNumber = identity && dufEncrypted !== undefined ? referrals.revealDuf(dufEncrypted) : undefined
+  if (identity && dufEncrypted !== undefined && dufNumber === undefined) ctx.unreadableDuf.push(id)
+  const participant = identity && (participantName !== undefined || dufNumber !== undefined)
+    ? { ...(participantName !== undefined && { name: participantName }), ...(dufNumber !== undefined && { dufNumber }) }
     : undefined
   return {
     ...fields,
@@ -130,17 +148,20 @@ export function referralView(r: StoredReferral, sessions: readonly BookedSession
 
 export function readContext(referrals: ReferralRepository, caller: Caller, now = new Date()): ReadContext {
   const today = todayInOslo(now)
-  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today) }
+  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today), unreadableDuf: [] }
 }
 
 /** The municipality a caller is bound to: of a group meeting it sees only its own referral ids, as in GET /v1/sessions. */
 const ownMunicipality = (caller: Caller) => (caller.role === 'municipality' ? caller.municipality : undefined)
 
 /** One referral as this caller may see it; another municipality's is not found (its existence does not leak). */
-export function getReferral(referrals: ReferralRepository, caller: Caller, id: string): ReferralOut {
+export function getReferral(referrals: ReferralRepository, caller: Caller, id: string, log?: WarnLog): ReferralOut {
   const r = referrals.findById(id)
   if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
-  return referralView(r, referrals.bookedSessions([id], ownMunicipality(caller)).get(id) ?? [], readContext(referrals, caller), referrals)
+  const ctx = readContext(referrals, caller)
+  const view = referralView(r, referrals.bookedSessions([id], ownMunicipality(caller)).get(id) ?? [], ctx, referrals)
+  warnUnreadable(ctx, log)
+  return view
 }
 
 export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefined; readonly municipality?: string | undefined }
@@ -150,7 +171,7 @@ export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefin
  * sees only its own whatever it asks. The status is derived, not stored, so the store is read in
  * chunks until the page is full and one more match shows whether another page follows.
  */
-export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter, page: { readonly limit: number; readonly after?: string | undefined }): Page<ReferralOut> {
+export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter, page: { readonly limit: number; readonly after?: string | undefined }, log?: WarnLog): Page<ReferralOut> {
   if (caller.role === 'municipality' && filter.municipality !== undefined && filter.municipality !== caller.municipality) return { items: [], next: null }
   const municipality = caller.role === 'municipality' ? caller.municipality : filter.municipality
   const ctx = readContext(referrals, caller)
@@ -167,6 +188,7 @@ export function listReferrals(referrals: ReferralRepository, caller: Caller, fil
     if (stored.length < chunk) break
     after = stored[stored.length - 1]!.id
   }
+  warnUnreadable(ctx, log)
   return pageOf(candidates, page.limit, (r) => [r.id])
 }
 

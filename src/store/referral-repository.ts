@@ -14,7 +14,7 @@ export type StoredReferral = Omit<ReferralInput, 'participant' | 'referredOn' | 
   readonly advisor?: ReferralInput['advisor']
   readonly referredOn: string
   readonly participantName?: string
-  /** AES-256-GCM ciphertext; reveal with `revealDuf` for callers who may see it. */
+  /** AES-256-GCM ciphertext; reveal with `revealDuf` for callers who may see it (undefined if it cannot be decrypted). */
   readonly dufEncrypted?: string
   readonly withdrawnAt?: string
   readonly createdAt: string
@@ -157,6 +157,7 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
      WHERE id = @id`,
   )
   const policySetting = db.prepare("SELECT value FROM settings WHERE key = 'policy'").pluck()
+  const anyDuf = db.prepare('SELECT duf_encrypted FROM referrals WHERE duf_encrypted IS NOT NULL LIMIT 1').pluck()
   const leave = db.prepare('DELETE FROM session_referrals WHERE session_id = ? AND referral_id = ?')
   const membersLeft = db.prepare('SELECT count(*) FROM session_referrals WHERE session_id = ?').pluck()
 
@@ -277,10 +278,33 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
     transaction<T>(fn: () => T): T {
       return db.transaction(fn).immediate()
     },
-    /** The DUF number in clear, for a caller allowed to see it. */
-    revealDuf(stored: string): string {
-      if (!cipher) throw new Error('a DUF number is stored but TILDELING_SECRET is not set: cannot decrypt')
-      return cipher.decrypt(stored)
+    /**
+     * The DUF number in clear, for a caller allowed to see it; undefined when it cannot be
+     * decrypted (TILDELING_SECRET not set, or not the one it was stored with) so reads never fail.
+     */
+    revealDuf(stored: string): string | undefined {
+      if (!cipher) return undefined
+      try {
+        return cipher.decrypt(stored)
+      } catch {
+        return undefined
+      }
+    },
+    /**
+     * Whether the stored DUF numbers can be read with this secret, tried on one of them: the
+     * server refuses to start on 'no-secret' or 'wrong-secret' rather than serve referrals
+     * whose numbers it cannot read (or mix numbers under two secrets).
+     */
+    dufReadability(): 'none-stored' | 'readable' | 'no-secret' | 'wrong-secret' {
+      const sample = anyDuf.get() as string | undefined
+      if (sample === undefined) return 'none-stored'
+      if (!cipher) return 'no-secret'
+      try {
+        cipher.decrypt(sample)
+        return 'readable'
+      } catch {
+        return 'wrong-secret'
+      }
     },
     /** Whether DUF numbers can be accepted (TILDELING_SECRET is set). */
     acceptsDuf(): boolean {

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import t from 'tap'
+import { createLogger } from '../../src/logger.ts'
 import { build, referral } from '../helpers/build.ts'
 import { bookSession } from '../helpers/sessions.ts'
 import { ScenarioReferralSchema } from '../../src/schemas/referral.ts'
@@ -360,4 +365,28 @@ t.test('implausible dates and a blank externalRef are 422 item errors; scenarios
   t.equal(db.prepare('SELECT external_ref FROM referrals').pluck().get(), 'SAK-7', 'and stored trimmed')
   const scenario = ScenarioReferralSchema.safeParse({ ...referral({ referredOn: '2999-01-05', settledOn: '2999-01-01' }), advisor: undefined })
   t.ok(scenario.success, 'a scenario referral is not held to today (replays are history, fixtures may be generated ahead)')
+})
+
+t.test('a stored DUF number that cannot be decrypted is left out of reads, with one warning that holds no number', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tildeling-duf-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dbPath = join(dir, 't.db')
+  const first = await build(t, { dbPath })
+  const { ids } = (await post(first.app, first.auth.coordinator, [referral()])).json()
+  for (const secret of [null, 'another-secret-than-the-one-used']) {
+    const lines: string[] = []
+    const logger = createLogger({ stream: new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }) })
+    const { app, auth } = await build(t, { dbPath, secret, logger })
+    const label = secret === null ? 'without TILDELING_SECRET' : 'with another secret'
+    const one = await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.coordinator })
+    t.equal(one.statusCode, 200, `GET by id is 200 ${label}`)
+    t.same(one.json().participant, { name: 'Amina Testperson' }, `the name stays and the DUF number is left out ${label}`)
+    const list = await app.inject({ method: 'GET', url: '/v1/referrals', headers: auth.coordinator })
+    t.equal(list.statusCode, 200, `the list is 200 ${label}`)
+    t.same(list.json().referrals[0].participant, { name: 'Amina Testperson' }, `and leaves the number out too ${label}`)
+    const warnings = lines.filter((l) => l.includes('could not be decrypted'))
+    t.equal(warnings.length, 2, `one warning per read ${label}`)
+    t.match(warnings[0], ids[0], 'naming the referral by its id')
+    t.notOk(lines.some((l) => /12345678|v1\./.test(l)), `no log line holds the number or its ciphertext ${label}`)
+  }
 })

@@ -1,11 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import t from 'tap'
+import { createLogger } from '../../src/logger.ts'
+import { ReferralInputSchema } from '../../src/schemas/referral.ts'
+import { startServer } from '../../src/server.ts'
+import { createReferralRepository } from '../../src/store/referral-repository.ts'
 import { createDufCipher } from '../../src/store/crypto.ts'
 import { migrationFiles, openDatabase } from '../../src/store/db.ts'
 import { stateVersion } from '../../src/store/state.ts'
-import { build, referral } from '../helpers/build.ts'
+import { build, referral, TEST_SECRET } from '../helpers/build.ts'
 
 t.test('a file database is created with its folder, in WAL mode, with foreign keys, migrated', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tildeling-store-'))
@@ -70,4 +75,26 @@ t.test('the cipher round-trips, uses a fresh IV, and detects tampering or a wron
   const flipped = [...parts.slice(0, 3), (last[0] === 'A' ? 'B' : 'A') + last.slice(1)].join('.')
   t.throws(() => cipher.decrypt(flipped), 'a changed ciphertext does not decrypt')
   t.throws(() => createDufCipher('another-secret-entirely').decrypt(a), 'another secret does not decrypt')
+})
+
+t.test('the server refuses to start when the stored DUF numbers cannot be read with its secret', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tildeling-duf-start-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dbPath = join(dir, 't.db')
+  const quiet = createLogger({ stream: new Writable({ write: (_c, _e, done) => done() }) })
+  const start = (secret: string | undefined) => startServer({ dbPath, port: 0, host: '127.0.0.1', secret, logger: quiet })
+
+  const empty = await start(undefined)
+  await empty.close()
+  t.pass('with no DUF number stored it starts without a secret')
+
+  const db = openDatabase(dbPath)
+  const { referredOn: _r, ...input } = ReferralInputSchema.parse(referral())
+  createReferralRepository(db, createDufCipher(TEST_SECRET)).upsertBatch([{ ...input, referredOn: '2025-02-01' }])
+  db.close()
+  await t.rejects(start(undefined), /holds encrypted DUF numbers but TILDELING_SECRET is not set/, 'without the secret it refuses, saying why')
+  await t.rejects(start('another-secret-than-the-one-used'), /does not decrypt the DUF numbers/, 'with another secret it refuses, saying why')
+  const right = await start(TEST_SECRET)
+  await right.close()
+  t.pass('with the secret they were stored with it starts')
 })
