@@ -49,9 +49,18 @@ function checkReferral(r: { deferredUntil?: string | undefined; deferralReason?:
 export const ReferralInputSchema = z.strictObject(referralFields).superRefine(checkReferral)
 export type ReferralInput = z.infer<typeof ReferralInputSchema>
 
+/**
+ * A batch item as the route sees it: anything, because the service validates each item against
+ * ReferralInputSchema itself so that every error carries the item's index. The OpenAPI document
+ * still shows the referral shape: the item carries ReferralInputSchema's JSON Schema as metadata,
+ * which the document generator merges into the (otherwise empty) schema of z.unknown().
+ */
+const { $schema: _dialect, ...referralInputJson } = z.toJSONSchema(ReferralInputSchema, { io: 'input', unrepresentable: 'any' })
+const BatchItemSchema = z.unknown().meta(referralInputJson)
+
 /** The body of `POST /v1/referrals`: 1 to 5,000 referrals. */
 export const ReferralBatchSchema = z.strictObject({
-  referrals: z.array(z.unknown()).min(1, 'a batch holds 1 to 5,000 referrals').max(5000, 'a batch holds 1 to 5,000 referrals'),
+  referrals: z.array(BatchItemSchema).min(1, 'a batch holds 1 to 5,000 referrals').max(5000, 'a batch holds 1 to 5,000 referrals'),
 })
 
 /**

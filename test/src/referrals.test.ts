@@ -390,3 +390,13 @@ t.test('a stored DUF number that cannot be decrypted is left out of reads, with 
     t.notOk(lines.some((l) => /12345678|v1\./.test(l)), `no log line holds the number or its ciphertext ${label}`)
   }
 })
+
+t.test('the OpenAPI document shows the referral shape for the batch items, while item errors keep their index', async (t) => {
+  const { app, auth } = await build(t)
+  const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
+  const items = doc.paths['/v1/referrals'].post.requestBody.content['application/json'].schema.properties.referrals.items
+  t.match(items, { type: 'object', additionalProperties: false, properties: { externalRef: { type: 'string' }, track: { enum: ['ordinary', 'ukraine', 'corona'] }, participant: { type: 'object' } } }, 'items are documented as a referral, not as {}')
+  t.match(items.required, ['externalRef', 'municipality', 'track', 'settledOn', 'language', 'advisor'], 'with its required fields')
+  const res = await post(app, auth.coordinator, [referral({ externalRef: 'ok' }), referral({ externalRef: 'bad', track: 'other' })])
+  t.match(res.json().errors, [{ index: 1, path: 'track' }], 'an invalid item is still named by index and path')
+})
