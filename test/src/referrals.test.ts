@@ -400,3 +400,16 @@ t.test('the OpenAPI document shows the referral shape for the batch items, while
   const res = await post(app, auth.coordinator, [referral({ externalRef: 'ok' }), referral({ externalRef: 'bad', track: 'other' })])
   t.match(res.json().errors, [{ index: 1, path: 'track' }], 'an invalid item is still named by index and path')
 })
+
+t.test('a withdrawal close to an interpreted session records a late cancellation, as POST /v1/sessions/:id/cancel does', async (t) => {
+  const { app, auth, db } = await build(t)
+  const { ids: [id] } = (await post(app, auth.municipality, [referral()])).json()
+  const soon = new Date(Date.now() + 5 * 3_600_000)
+  const start = soon.toISOString().replace('Z', '+00:00')
+  const end = new Date(soon.getTime() + 2 * 3_600_000).toISOString().replace('Z', '+00:00')
+  const session = bookSession(db, id, { start, end })
+  db.prepare('UPDATE sessions SET interpreter_order_by = ? WHERE id = ?').run(start, session)
+  await app.inject({ method: 'PATCH', url: `/v1/referrals/${id}`, headers: auth.municipality, payload: { withdrawn: true } })
+  const row = db.prepare('SELECT status, cancel_reason, late_cancellation FROM sessions WHERE id = ?').get(session)
+  t.same(row, { status: 'cancelled', cancel_reason: 'referral withdrawn', late_cancellation: 1 }, 'cancelled five hours ahead with an interpreter booked: late, with the withdrawal as reason')
+})
