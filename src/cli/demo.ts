@@ -55,7 +55,7 @@ export function registerDemo(program: Command): void {
         keys = { coordinator: repo.create('coordinator').key, municipality: repo.create('municipality', '5001').key }
         process.stdout.write(
           `Loaded the demo centre for the week of ${loaded.runDate}: ${loaded.counsellors} counsellors, ${loaded.created} referrals created, ${loaded.updated} updated` +
-            (loaded.skippedScheduled > 0 ? `, ${loaded.skippedScheduled} already scheduled left as they are` : '') +
+            (loaded.skipped > 0 ? `, ${loaded.skipped} already scheduled or withdrawn left as they are` : '') +
             '.\n',
         )
       } finally {

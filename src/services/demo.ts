@@ -32,12 +32,12 @@ function shift<T extends Record<string, unknown>>(o: T, days: number): T {
   return out as T
 }
 
-export type DemoLoad = { readonly runDate: string; readonly counsellors: number; readonly created: number; readonly updated: number; readonly skippedScheduled: number }
+export type DemoLoad = { readonly runDate: string; readonly counsellors: number; readonly created: number; readonly updated: number; readonly skipped: number }
 
 /**
  * Load the demo centre into a database, idempotently: counsellors are PUT by id and referrals
  * posted by (municipality, externalRef), so a second run updates instead of duplicating. A
- * referral already scheduled (a demo allocation was committed) is left as it is.
+ * referral already scheduled (a demo allocation was committed) or withdrawn is left as it is.
  */
 export function loadDemoCentre(db: Db, now = new Date(), fixture: URL | string = DEMO_FIXTURE): DemoLoad {
   const parsed = DemoCentreSchema.safeParse(JSON.parse(readFileSync(fixture, 'utf8')))
@@ -54,14 +54,16 @@ export function loadDemoCentre(db: Db, now = new Date(), fixture: URL | string =
     counsellors.put(id, { ...c, weekly: c.weekly, absences: c.absences.map((a) => shift(a, days)), ...shift({ employedFrom: c.employedFrom, employedUntil: c.employedUntil }, days) })
   }
 
-  const existing = new Map(referrals.list().map((r) => [`${r.municipality}/${r.externalRef}`, r.id]))
+  const stored = referrals.list()
+  const existing = new Map(stored.map((r) => [`${r.municipality}/${r.externalRef}`, r.id]))
+  const withdrawn = new Set(stored.filter((r) => r.withdrawnAt !== undefined).map((r) => r.id))
   const booked = referrals.bookedSessions([...existing.values()])
   const items = demo.referrals.map((r) => shift(r, days))
   const fresh = items.filter((r) => {
     const id = existing.get(`${String(r.municipality)}/${String(r.externalRef)}`)
-    return id === undefined || !booked.has(id)
+    return id === undefined || !(booked.has(id) || withdrawn.has(id))
   })
   const coordinator: Caller = { role: 'coordinator', keyId: 'demo-loader' }
   const result = fresh.length > 0 ? intakeReferrals(referrals, coordinator, fresh, today) : { created: 0, updated: 0 }
-  return { runDate, counsellors: demo.counsellors.length, created: result.created, updated: result.updated, skippedScheduled: items.length - fresh.length }
+  return { runDate, counsellors: demo.counsellors.length, created: result.created, updated: result.updated, skipped: items.length - fresh.length }
 }

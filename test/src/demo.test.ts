@@ -28,8 +28,12 @@ t.test('the demo centre loads twice without duplicates, dated to this week', asy
   t.ok(deferred.every((s) => s.start.slice(0, 10) >= deps.referrals.findById((s as { referralId: string }).referralId)!.deferredUntil!), 'the deferred referral is not planned before its date')
   const committed = commitAllocation(deps, proposal.id)
   const third = loadDemoCentre(db)
-  t.equal(third.skippedScheduled > 0 && third.created === 0, true, 'after a commit, scheduled referrals are left as they are and nothing is duplicated')
+  t.equal(third.skipped > 0 && third.created === 0, true, 'after a commit, scheduled referrals are left as they are and nothing is duplicated')
   t.equal(deps.sessions.list({ status: 'booked' }).length, committed.booked, 'the booked sessions stay')
+  const open = deps.referrals.list().find((r) => !deps.sessions.list({ status: 'booked' }).some((x) => x.referrals.some((m) => m.id === r.id)))!
+  db.prepare('UPDATE referrals SET withdrawn_at = ? WHERE id = ?').run(new Date().toISOString(), open.id)
+  const fourth = loadDemoCentre(db)
+  t.equal(fourth.skipped, third.skipped + 1, 'a withdrawn demo referral is left as it is on reload, not refused')
 })
 
 t.test('the printed instructions carry the keys and every step', async (t) => {
