@@ -96,7 +96,11 @@ export function horizonEndOf(problem: Problem): IsoDate {
   return addDays(problem.runDate, 7 * problem.horizonWeeks - 1)
 }
 
-export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prepared {
+/**
+ * `withoutMeeting`: referrals to plan no group meeting for in this run, with why (solve() passes
+ * the members of a meeting that would be held for nobody).
+ */
+export function prepare(problem: Problem, groupOptions: GroupOptions = {}, withoutMeeting: ReadonlyMap<string, string> = new Map()): Prepared {
   const { policy, runDate } = problem
   const horizonEnd = horizonEndOf(problem)
   const book = createDayBook(problem, horizonEnd)
@@ -127,8 +131,9 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
   // Group meetings first: they fix the members' earliest dates. Priority order decides who is
   // grouped first (ranked as a referral with no deadline: the ukraine track has none).
   const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false })
+  for (const [id, detail] of withoutMeeting) blocked.set(id, { reason: 'awaiting-group-meeting', detail })
   const needGroup = open
-    .filter((o) => o.el.needsGroupMeeting)
+    .filter((o) => o.el.needsGroupMeeting && !withoutMeeting.has(o.referral.id))
     .sort((a, b) => compareRanked(policy.priority, rank(a.referral), rank(b.referral)))
   const plan = planGroups(
     needGroup.map((o) => ({ referral: o.referral, latest: o.el.window.latest })),
@@ -150,7 +155,7 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
       continue
     }
     const on = groupOn.get(referral.id)
-    if (on === undefined) continue // awaiting, recorded above
+    if (on === undefined) continue // awaiting or left out, recorded above
     const again = eligibility(referral, { ...ctx, groupMeetingOn: on })
     if (again.ok) eligible.push({ referral, window: again.window, minutes: again.minutes })
     else blocked.set(referral.id, { reason: again.reason, detail: again.detail })

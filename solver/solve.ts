@@ -45,10 +45,20 @@ const DEFAULT_OPTIONS: Required<SolveOptions> = { method: 'flow', timeLimitMs: 2
 type Placed = { readonly day: BookDay; readonly start: number; readonly ranked: Ranked }
 
 export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
+  const started = Date.now()
+  const first = solveOnce(problem, options, new Map())
+  if (first.idle.size === 0) return first.proposal
+  // A group meeting whose members were all outranked for an individual session after it took
+  // three counsellor hours and an interpreter from participants ranked above: plan again without it, once.
+  const { proposal } = solveOnce(problem, options, first.idle)
+  return { ...proposal, stats: { ...proposal.stats, solveMs: Date.now() - started } }
+}
+
+function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: ReadonlyMap<string, string>): { proposal: Proposal; idle: Map<string, string> } {
   const opts = { ...DEFAULT_OPTIONS, ...options }
   const started = Date.now()
   const { policy } = problem
-  const prep = prepare(problem, opts.groups)
+  const prep = prepare(problem, opts.groups, withoutMeeting)
   const { model, book } = prep
 
   // ---- 2. first sessions to counsellor-days ----
@@ -160,7 +170,17 @@ export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
     deadlineBreaches: deadlineBreaches.length,
     objective,
   }
-  return { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, stats }
+  // A meeting none of whose members got an individual session because participants ranked above
+  // took that time: the meeting's own time was taken from someone ranked above them too. (Members
+  // who only ran out of horizon still gain from meeting now: the next run seats them.)
+  const outranked = new Set(unassigned.filter((u) => u.reason === 'lower-priority').map((u) => u.referralId))
+  const idle = new Map<string, string>()
+  for (const g of prep.groups) {
+    if (!g.members.every((m) => outranked.has(m.id))) continue
+    for (const m of g.members)
+      idle.set(m.id, `a group meeting in this run would leave no individual session after it before ${prep.horizonEnd} (that time went to participants ranked above), so none is planned yet`)
+  }
+  return { proposal: { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, stats }, idle }
 }
 
 /** How a placed referral ranks: within its deadline if the date keeps it. */
