@@ -2,8 +2,8 @@
 // assigned afterwards), each counsellor-day's capacity in sessions, interpreter capacity per
 // language per day, and the requests in priority order. flow.ts and greedy.ts both solve it.
 //
-// For benchmarks (e.g. HiGHS): `buildModel(problem)` returns the model solve() optimises, after
-// the group meetings are placed. Variables x[r][d] ∈ {0,1} for each referral r and each day d in
+// For benchmarks (e.g. HiGHS): `buildModel(problem)` (solve.ts) returns the model solve() optimises,
+// after the group meetings are placed. Variables x[r][d] ∈ {0,1} for each referral r and each day d in
 // its candidates (objective cost: the candidate's cost). Rows: Σ_d x[r][d] ≤ 1 per referral;
 // Σ_r x[r][d] ≤ days[d].capacity per counsellor-day; for each `language|date` in interpreterLeft,
 // Σ x[r][d] over referrals with that limitedLanguage and days on that date ≤ its value. solve()
