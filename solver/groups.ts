@@ -275,8 +275,7 @@ function fewerMeetings(
   wait: (ki: number, d: number) => number,
   maxVariables: number,
 ): ReadonlyMap<string, number> | null {
-  const seatsOf = new Map<number, number>()
-  for (const byClass of seatsOn.values()) for (const [ki, count] of byClass) seatsOf.set(ki, (seatsOf.get(ki) ?? 0) + count)
+  const seatsOf = seatsPerClass(seatsOn)
   const constraints: Record<string, { max?: number; equal?: number }> = {}
   const variables: Record<string, Record<string, number>> = {}
   seatable.forEach((k, ki) => {
@@ -297,6 +296,13 @@ function fewerMeetings(
   return result.outcome === 'optimal' ? result.values : null
 }
 
+/** Seats stage A gave each class, over all dates: what stage B must keep. */
+function seatsPerClass(seatsOn: ReadonlyMap<number, ReadonlyMap<number, number>>): Map<number, number> {
+  const seatsOf = new Map<number, number>()
+  for (const byClass of seatsOn.values()) for (const [ki, count] of byClass) seatsOf.set(ki, (seatsOf.get(ki) ?? 0) + count)
+  return seatsOf
+}
+
 /**
  * Stage B where its MIP is too large: close meetings one at a time while that costs fewer than
  * MEETING_DAYS waiting days. Each try is the transportation problem again (whole without
@@ -310,12 +316,11 @@ function closeMeetings(
   z: (ki: number, d: number) => string,
   wait: (ki: number, d: number) => number,
 ): ReadonlyMap<string, number> {
-  const seatsOf = new Map<number, number>()
+  const seatsOf = seatsPerClass(seatsOn)
   let values = new Map<string, number>()
   let waiting = 0
   for (const [d, byClass] of seatsOn)
     for (const [ki, count] of byClass) {
-      seatsOf.set(ki, (seatsOf.get(ki) ?? 0) + count)
       values.set(z(ki, d), count)
       waiting += count * wait(ki, d)
     }
