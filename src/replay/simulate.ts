@@ -119,6 +119,9 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
     const referral = toSolverReferral(r, from)
     if (referral.referredOn <= to) states.set(referral.id, { referral, groupHeld: false, followupHeld: false, ...(r.withdrawnOn !== undefined && { withdrawnOn: r.withdrawnOn }) })
   }
+  // Looked up each simulated morning: by date, not by a scan of every referral.
+  const withdrawalsOn = new Map<IsoDate, string[]>()
+  for (const st of states.values()) if (st.withdrawnOn !== undefined) withdrawalsOn.set(st.withdrawnOn, [...(withdrawalsOn.get(st.withdrawnOn) ?? []), st.referral.id])
   const byReferredOn = [...states.values()].sort((a, b) => (a.referral.referredOn < b.referral.referredOn ? -1 : a.referral.referredOn > b.referral.referredOn ? 1 : 0))
 
   // Booked (committed, not yet come) sessions by date; earlier bookings of the scenario come first.
@@ -243,7 +246,7 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
       // An absence that begins today is known this morning: its sessions are cancelled.
       const morning = toOsloDateTime(day, dayStart)
       // A withdrawal is known the morning it happens: the participant's bookings are cancelled.
-      for (const st of states.values()) if (st.withdrawnOn === day) withdraw(st.referral.id, day, morning, policy)
+      for (const id of withdrawalsOn.get(day) ?? []) withdraw(id, day, morning, policy)
       for (const c of counsellors) {
         for (const a of c.absences) {
           if (a.from !== day) continue
