@@ -16,7 +16,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/allocations',
     {
       onRequest: requireRole('coordinator'),
-      schema: { tags: ['allocations'], summary: 'Propose an allocation on the current state (nothing is booked until commit)', body: ProposeBodySchema, response: { 201: StoredProposalSchema, ...problemResponses(401, 403, 415, 422) } },
+      schema: { tags: ['allocations'], summary: 'Propose an allocation on the current state (nothing is booked until commit)', description: 'runDate defaults to today (Oslo); a run date before today is a 422, since it would book sessions in the past.', body: ProposeBodySchema, response: { 201: StoredProposalSchema, ...problemResponses(401, 403, 415, 422) } },
     },
     async (request, reply) => reply.code(201).send(propose(deps, request.body)),
   )
@@ -53,6 +53,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['allocations'],
         summary: 'Book the proposal atomically; 409 if referrals, counsellors, sessions or the policy changed since it was made',
+        description: 'Also 409 when the proposal is committed after its run date or once one of its sessions has begun: run a new allocation.',
         params: Params,
         response: { 200: CommittedProposalSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
