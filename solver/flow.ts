@@ -43,6 +43,9 @@ export class UnitFlow {
   private touchedCount = 0
   private heapKey: Float64Array
   private heapNode: Int32Array
+  private readonly stack: Int32Array
+  /** Each node's forward arc to the sink, or -1. */
+  private readonly sinkArc: Int32Array
 
   constructor(nodes: number, sink: number, arcs: readonly FlowArc[]) {
     this.nodes = nodes
@@ -69,6 +72,10 @@ export class UnitFlow {
     arcs.forEach((a, k) => {
       this.adj[fill[a.from]!++] = 2 * k
     })
+    this.sinkArc = new Int32Array(nodes).fill(-1)
+    arcs.forEach((a, k) => {
+      if (a.to === sink) this.sinkArc[a.from] = 2 * k
+    })
     this.back = Array.from({ length: nodes }, () => [])
     this.backPos = new Int32Array(arcs.length).fill(-1)
     this.pot = new Float64Array(nodes)
@@ -79,6 +86,8 @@ export class UnitFlow {
     this.touched = new Int32Array(nodes)
     this.heapKey = new Float64Array(m + nodes + 1)
     this.heapNode = new Int32Array(m + nodes + 1)
+    // A node goes on the stack only when its distance drops, at most once per arc into it.
+    this.stack = new Int32Array(m + nodes + 1)
   }
 
   private addBack(r: number): void {
@@ -128,7 +137,7 @@ export class UnitFlow {
     }
     pot[source] = p
 
-    const { dist, parent, done, touched, heapKey, heapNode } = this
+    const { dist, parent, done, touched, heapKey, heapNode, sinkArc } = this
     this.touchedCount = 0
     let size = 0
     const push = (key: number, node: number): void => {
@@ -148,26 +157,41 @@ export class UnitFlow {
     }
     touch(source)
     dist[source] = 0
-    push(0, source)
+    this.stack[0] = source
     let found = false
-    search: while (size > 0) {
-      const d = heapKey[0]!
-      const u = heapNode[0]!
-      // Pop: move the last element down from the root.
-      const lastKey = heapKey[--size]!
-      const lastNode = heapNode[size]!
-      let i = 0
-      for (;;) {
-        let c = 2 * i + 1
-        if (c >= size) break
-        if (c + 1 < size && heapKey[c + 1]! < heapKey[c]!) c++
-        if (heapKey[c]! >= lastKey) break
-        heapKey[i] = heapKey[c]!
-        heapNode[i] = heapNode[c]!
-        i = c
+    // Nodes reached at the level being settled (reduced distance equal to the last one popped) go on
+    // a stack instead of the heap: any of them may be settled next, and going deep first reaches the
+    // sink along a zero-reduced-cost path after a handful of nodes instead of settling the whole tie
+    // (under the potentials most of the graph ties at 0: that scan was most of the flow's time).
+    const stack = this.stack
+    let top = 1
+    let level = 0
+    search: while (top > 0 || size > 0) {
+      let d: number
+      let u: number
+      if (top > 0) {
+        u = stack[--top]!
+        d = level
+      } else {
+        d = heapKey[0]!
+        u = heapNode[0]!
+        // Pop: move the last element down from the root.
+        const lastKey = heapKey[--size]!
+        const lastNode = heapNode[size]!
+        let i = 0
+        for (;;) {
+          let c = 2 * i + 1
+          if (c >= size) break
+          if (c + 1 < size && heapKey[c + 1]! < heapKey[c]!) c++
+          if (heapKey[c]! >= lastKey) break
+          heapKey[i] = heapKey[c]!
+          heapNode[i] = heapNode[c]!
+          i = c
+        }
+        heapKey[i] = lastKey
+        heapNode[i] = lastNode
+        level = d
       }
-      heapKey[i] = lastKey
-      heapNode[i] = lastNode
       if (done[u] || d > dist[u]!) continue
       done[u] = 1
       if (u === this.sink) {
@@ -188,14 +212,23 @@ export class UnitFlow {
           touch(v)
           dist[v] = nd
           parent[v] = a
-          // Reduced costs are ≥ 0, so nothing left in the heap reaches the sink for less than d:
-          // stop here rather than settle every node tied at d first (under the potentials most of
-          // the graph ties at 0, and that scan was most of the flow's time).
+          // Reduced costs are ≥ 0, so nothing left reaches the sink for less than d: stop here.
           if (v === this.sink && nd <= d) {
             found = true
             break search
           }
-          push(nd, v)
+          if (nd <= d) {
+            // Look one arc ahead: a free arc on to the sink at no reduced cost ends the search.
+            const b = sinkArc[v]!
+            if (b >= 0 && cap[b]! > 0 && enabled[b] && cost[b]! + pot[v]! - pot[this.sink]! <= 0) {
+              touch(this.sink)
+              dist[this.sink] = nd
+              parent[this.sink] = b
+              found = true
+              break search
+            }
+            stack[top++] = v
+          } else push(nd, v)
         }
       }
     }

@@ -20,25 +20,32 @@ export type FlowRun = {
 /** Serve the model's requests in priority order with unit augmentations; writes `usage`. */
 export function flowAssign(model: Model, usage: Usage, deadlineAt: number): FlowRun {
   const R = model.referrals.length
+  const D = model.dates.length
   let next = R
-  const dateNode = new Map<string, number>()
-  const langIn = new Map<string, number>()
-  const daysOfDate = new Map<string, number[]>()
-  model.days.forEach((d, i) => daysOfDate.set(d.date, [...(daysOfDate.get(d.date) ?? []), i]))
   const cdBase = next
   next += model.days.length
   const sink = next++
+  // Shared nodes by index, made on first use: POOL per date, LANG (an in and an out node) per
+  // limited language and date.
+  const poolOf = new Int32Array(D).fill(-1)
+  const languages = new Map<string, number>()
+  for (const r of model.referrals) if (r.limitedLanguage !== null && !languages.has(r.limitedLanguage)) languages.set(r.limitedLanguage, languages.size)
+  const langOf = new Int32Array(languages.size * D).fill(-1)
+  const sharedDate: number[] = []
+  const sharedLang: string[] = []
   const arcs: FlowArc[] = []
   const arc = (from: number, to: number, cap: number, cost: number, enabled = true): number => arcs.push({ from, to, cap, cost, enabled }) - 1
+  // Which referral last got an arc into a node: own and other counsellors of one date share a LANG node.
+  const lastFrom = new Int32Array(next + 2 * langOf.length + D).fill(-1)
 
   const lateArcs: number[][] = model.referrals.map(() => [])
   const refArcs: { arc: number; node: number; day: number }[][] = model.referrals.map(() => [])
   for (const r of model.referrals) {
     const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
+    const lang = r.limitedLanguage !== null ? languages.get(r.limitedLanguage)! : -1
     for (const c of r.candidates) {
-      const date = model.dates[c.date]!.date
       const late = c.late && startsWithin
-      if (r.limitedLanguage === null && c.own) {
+      if (lang < 0 && c.own) {
         for (const d of c.days) {
           const a = arc(r.index, cdBase + d, 1, c.cost, !late)
           if (late) lateArcs[r.index]!.push(a)
@@ -46,29 +53,34 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
         }
         continue
       }
-      const key = r.limitedLanguage !== null ? `${r.limitedLanguage}|${date}` : date
-      const nodes = r.limitedLanguage !== null ? langIn : dateNode
-      let to = nodes.get(key) ?? -1
+      const slot = lang >= 0 ? lang * D + c.date : c.date
+      const nodes = lang >= 0 ? langOf : poolOf
+      let to = nodes[slot]!
       if (to < 0) {
         to = next
-        next += r.limitedLanguage !== null ? 2 : 1
-        nodes.set(key, to)
+        next += lang >= 0 ? 2 : 1
+        nodes[slot] = to
+        sharedDate[to] = c.date
+        if (lang >= 0) sharedLang[to] = r.limitedLanguage!
       }
       // Own candidates come first on a date, so the first arc to a shared node is the cheapest.
-      if (refArcs[r.index]!.some((x) => x.node === to)) continue
+      if (lastFrom[to] === r.index) continue
+      lastFrom[to] = r.index
       const a = arc(r.index, to, 1, c.cost, !late)
       if (late) lateArcs[r.index]!.push(a)
       refArcs[r.index]!.push({ arc: a, node: to, day: -1 })
     }
   }
   const outOf = new Map<number, { arc: number; day: number }[]>()
-  for (const [date, node] of dateNode) {
-    outOf.set(node, (daysOfDate.get(date) ?? []).map((i) => ({ arc: arc(node, cdBase + i, INF_CAP, 0), day: i })))
+  for (const node of poolOf) {
+    if (node < 0) continue
+    outOf.set(node, model.dates[sharedDate[node]!]!.days.map((i) => ({ arc: arc(node, cdBase + i, INF_CAP, 0), day: i })))
   }
-  for (const [key, node] of langIn) {
-    const date = key.slice(key.indexOf('|') + 1)
-    arc(node, node + 1, model.interpreterLeft.get(key) ?? 0, 0)
-    outOf.set(node, (daysOfDate.get(date) ?? []).map((i) => ({ arc: arc(node + 1, cdBase + i, INF_CAP, 0), day: i })))
+  for (const node of langOf) {
+    if (node < 0) continue
+    const date = model.dates[sharedDate[node]!]!
+    arc(node, node + 1, model.interpreterLeft.get(`${sharedLang[node]!}|${date.date}`) ?? 0, 0)
+    outOf.set(node, date.days.map((i) => ({ arc: arc(node + 1, cdBase + i, INF_CAP, 0), day: i })))
   }
   model.days.forEach((d, i) => arc(cdBase + i, sink, d.capacity, 0))
 

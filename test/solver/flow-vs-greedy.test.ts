@@ -53,10 +53,12 @@ t.test('interpreter cap per language and day: the flow moves an uninterpreted re
   t.equal(firstDayOf(greedy, 'J'), '2026-01-12', 'greedy gives J the earliest day')
   t.equal(flow.stats.withinDeadline, 3, 'the flow keeps all three within deadline')
   t.ok(flow.stats.withinDeadline > greedy.stats.withinDeadline, 'the optimiser is strictly ahead of greedy here')
+  // K1 and K2 cost the same on either day: which of them takes the 12th is a tie.
+  t.equal(firstDayOf(flow, 'J'), '2026-01-13', 'the flow moves J a day later')
   t.same(
-    ['J', 'K1', 'K2'].map((id) => firstDayOf(flow, id)),
-    ['2026-01-13', '2026-01-12', '2026-01-13'],
-    'the flow moves J a day later so each day has one Tigrinya session',
+    ['K1', 'K2'].map((id) => firstDayOf(flow, id)).sort(),
+    ['2026-01-12', '2026-01-13'],
+    'so each day has one Tigrinya session',
   )
 })
 
