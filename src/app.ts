@@ -26,12 +26,15 @@ import { createDufCipher } from './store/crypto.ts'
 import type { Db } from './store/db.ts'
 import { createKeyRepository, type KeyRepository } from './store/key-repository.ts'
 import { createReferralRepository, type ReferralRepository } from './store/referral-repository.ts'
+import { sharedSolvePool, type SolvePool } from './services/solve-worker.ts'
 
 /** The repositories, built once per app on its database; routes reach them as `app.store`. */
 export type Store = {
   readonly keys: KeyRepository
   readonly referrals: ReferralRepository
   readonly counsellors: CounsellorRepository
+  /** Where allocation runs solve, off the event loop (allocationDeps picks it up). */
+  readonly solver: SolvePool
 }
 
 declare module 'fastify' {
@@ -48,6 +51,8 @@ export type BuildOptions = {
   readonly logger?: FastifyBaseLogger
   /** TILDELING_SECRET: without it, no DUF number is accepted. */
   readonly secret?: string | undefined
+  /** The solve worker pool; default the process's shared one. Tests pass their own to hold a run. */
+  readonly solvePool?: SolvePool
 }
 
 /** 5,000 referrals of about 600 bytes each fit with room to spare. */
@@ -74,6 +79,7 @@ export async function buildApp(opts: BuildOptions) {
     keys: createKeyRepository(opts.db),
     referrals: createReferralRepository(opts.db, cipher),
     counsellors: createCounsellorRepository(opts.db),
+    solver: opts.solvePool ?? sharedSolvePool(),
   } satisfies Store)
   app.decorateRequest('caller', null)
 

@@ -4,7 +4,7 @@ import { requireRole } from '../auth/index.ts'
 import { AllocationListQuerySchema, AllocationListSchema, CommittedProposalSchema, ProposeBodySchema, StoredProposalSchema } from '../schemas/allocation.ts'
 import { encodeCursor } from '../schemas/page.ts'
 import { problemResponses } from '../schemas/problem.ts'
-import { allocationDeps, commitAllocation, getAllocation, listAllocations, propose } from '../services/allocation.ts'
+import { allocationDeps, commitAllocation, getAllocation, listAllocations, proposeInWorker, RunInProgress, SOLVE_TIME_LIMIT_MS } from '../services/allocation.ts'
 
 const Params = z.object({ id: z.string().uuid() })
 
@@ -16,9 +16,25 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/allocations',
     {
       onRequest: requireRole('coordinator'),
-      schema: { tags: ['allocations'], summary: 'Propose an allocation on the current state (nothing is booked until commit)', description: 'runDate defaults to today (Oslo); a run date before today is a 422, since it would book sessions in the past.', body: ProposeBodySchema, response: { 201: StoredProposalSchema, ...problemResponses(401, 403, 415, 422) } },
+      schema: {
+        tags: ['allocations'],
+        summary: 'Propose an allocation on the current state (nothing is booked until commit)',
+        description: [
+          'runDate defaults to today (Oslo); a run date before today is a 422, since it would book sessions in the past.',
+          `The solver runs in a worker thread, one run at a time per centre: while one is in progress another gets 503 with Retry-After. It has a time limit of ${SOLVE_TIME_LIMIT_MS / 1000} s: past it the optimiser stops, greedy (each request in priority order to its earliest free day) places the referrals it had not reached, and the proposal says so with \`stats.outcome: "timedout"\` (otherwise "optimal", or "feasible" for method greedy).`,
+        ].join(' '),
+        body: ProposeBodySchema,
+        response: { 201: StoredProposalSchema, ...problemResponses(401, 403, 415, 422, 503) },
+      },
     },
-    async (request, reply) => reply.code(201).send(propose(deps, request.body)),
+    async (request, reply) => {
+      try {
+        return reply.code(201).send(await proposeInWorker(deps, request.body))
+      } catch (error) {
+        if (error instanceof RunInProgress) reply.header('retry-after', String(error.retryAfterSeconds))
+        throw error
+      }
+    },
   )
 
   app.get(

@@ -1,8 +1,8 @@
 import { resolvePolicy } from '../../solver/policy.ts'
 import { solve } from '../../solver/solve.ts'
-import type { Method, Problem, Session } from '../../solver/types.ts'
+import type { Method, Problem, Proposal, Session, SolveOptions } from '../../solver/types.ts'
 import { todayInOslo } from '../clock.ts'
-import { Conflict, NotFound, Validation } from '../errors.ts'
+import { Conflict, NotFound, Unavailable, Validation } from '../errors.ts'
 import type { StoredProposal } from '../schemas/allocation.ts'
 import { pageOf, type CursorKey, type Page } from '../schemas/page.ts'
 import { createAllocationRepository, type AllocationRepository, type AllocationStatus, type AllocationSummary, type StoredAllocation } from '../store/allocation-repository.ts'
@@ -14,6 +14,7 @@ import { createSettingsRepository, type SettingsRepository } from '../store/sett
 import { stateVersion } from '../store/state.ts'
 import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from './scenario.ts'
 import { referralStatus } from './referrals.ts'
+import { sharedSolvePool, type SolvePool } from './solve-worker.ts'
 
 /** What the allocation lifecycle reads and writes. */
 export type AllocationDeps = {
@@ -23,13 +24,15 @@ export type AllocationDeps = {
   readonly allocations: AllocationRepository
   readonly sessions: SessionRepository
   readonly settings: SettingsRepository
+  /** Where runs solve off the event loop (proposeInWorker, solveInWorker). */
+  readonly solver: SolvePool
 }
 
 /**
  * The repositories on one database. Reading referrals needs no DUF cipher (the solver never sees
  * personal data), so the CLI can build these without TILDELING_SECRET.
  */
-export function allocationDeps(db: Db, existing: { referrals?: ReferralRepository; counsellors?: CounsellorRepository } = {}): AllocationDeps {
+export function allocationDeps(db: Db, existing: { referrals?: ReferralRepository; counsellors?: CounsellorRepository; solver?: SolvePool } = {}): AllocationDeps {
   return {
     db,
     referrals: existing.referrals ?? createReferralRepository(db, undefined),
@@ -37,6 +40,7 @@ export function allocationDeps(db: Db, existing: { referrals?: ReferralRepositor
     allocations: createAllocationRepository(db),
     sessions: createSessionRepository(db),
     settings: createSettingsRepository(db),
+    solver: existing.solver ?? sharedSolvePool(),
   }
 }
 
@@ -97,8 +101,27 @@ export function loadProblem(deps: AllocationDeps, runDate: string, horizonWeeks:
 
 export type ProposeInput = { readonly runDate?: string | undefined; readonly horizonWeeks?: number | undefined; readonly method?: Method | undefined }
 
-/** Build, solve and store a proposal on the current state; the version is read first, so any write after it makes the commit fail. */
-export function propose(deps: AllocationDeps, input: ProposeInput = {}, now = new Date()): ProposalOut {
+/**
+ * The solver's time limit for a run through the API or the pages. Past it the flow hands over to
+ * greedy for the requests it has not reached, and the proposal says so (`stats.outcome: "timedout"`).
+ */
+export const SOLVE_TIME_LIMIT_MS = 10_000
+
+/** What a client is told to wait while a run is in progress: a county's run takes about a second. */
+export const BUSY_RETRY_AFTER_SECONDS = 2
+
+/** 503 while another run of the same centre is in progress; the route sends `Retry-After`. */
+export class RunInProgress extends Unavailable {
+  readonly retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS
+  constructor() {
+    super(`another allocation run of this centre is in progress; try again in ${BUSY_RETRY_AFTER_SECONDS} seconds`)
+  }
+}
+
+type Begun = { readonly runDate: string; readonly horizonWeeks: number; readonly version: number; readonly problem: Problem; readonly method: Method | undefined }
+
+/** The run date checked, the state version read first (any write after it makes the commit fail), the problem loaded. */
+function beginRun(deps: AllocationDeps, input: ProposeInput, now: Date): Begun {
   const runDate = input.runDate ?? todayInOslo(now)
   // A run in the past would book sessions in the past (history is what replay is for).
   if (runDate < todayInOslo(now)) {
@@ -106,8 +129,45 @@ export function propose(deps: AllocationDeps, input: ProposeInput = {}, now = ne
   }
   const horizonWeeks = input.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
   const { version, problem } = deps.db.transaction(() => ({ version: stateVersion(deps.db), problem: loadProblem(deps, runDate, horizonWeeks, now) }))()
-  const proposal = solve(problem, input.method ? { method: input.method } : {})
-  return proposalOut(deps.allocations.create({ runDate, horizonWeeks, proposal, stateVersion: version }))
+  return { runDate, horizonWeeks, version, problem, method: input.method }
+}
+
+function store(deps: AllocationDeps, run: Begun, proposal: Proposal): ProposalOut {
+  return proposalOut(deps.allocations.create({ runDate: run.runDate, horizonWeeks: run.horizonWeeks, proposal, stateVersion: run.version }))
+}
+
+/** Build, solve and store a proposal on the current state, in this thread (the CLI: nothing else waits on it). */
+export function propose(deps: AllocationDeps, input: ProposeInput = {}, now = new Date()): ProposalOut {
+  const run = beginRun(deps, input, now)
+  return store(deps, run, solve(run.problem, run.method ? { method: run.method } : {}))
+}
+
+/** Centres (one database each) with a run in progress. */
+const running = new WeakSet<Db>()
+
+/**
+ * Solve `problem` in a worker thread, one run at a time per centre: RunInProgress (503) while
+ * another is running. For every run the API or a page starts (propose, repair).
+ */
+export async function solveInWorker(deps: AllocationDeps, problem: Problem, options: SolveOptions = {}): Promise<Proposal> {
+  if (running.has(deps.db)) throw new RunInProgress()
+  running.add(deps.db)
+  try {
+    const outcome = await deps.solver.solve({ problem, options: { timeLimitMs: SOLVE_TIME_LIMIT_MS, ...options } })
+    if (outcome.ok) return outcome.proposal
+    if (outcome.why === 'timeout') throw new Unavailable(`the allocation did not finish within ${outcome.limitMs / 1000} s and was stopped; try again, or run \`tildeling allocate\``)
+    throw outcome.error
+  } finally {
+    running.delete(deps.db)
+  }
+}
+
+/** propose() with the solve in a worker thread: what POST /v1/allocations and the pages call. */
+export async function proposeInWorker(deps: AllocationDeps, input: ProposeInput = {}, now = new Date()): Promise<ProposalOut> {
+  // Refused before the problem is even loaded: a second click costs nothing.
+  if (running.has(deps.db)) throw new RunInProgress()
+  const run = beginRun(deps, input, now)
+  return store(deps, run, await solveInWorker(deps, run.problem, run.method ? { method: run.method } : {}))
 }
 
 export function getAllocation(deps: AllocationDeps, id: string): ProposalOut {
