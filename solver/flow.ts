@@ -43,7 +43,7 @@ export class UnitFlow {
   private touchedCount = 0
   private heapKey: Float64Array
   private heapNode: Int32Array
-  private readonly stack: Int32Array
+  private readonly queue: Int32Array
   /** Each node's forward arc to the sink, or -1. */
   private readonly sinkArc: Int32Array
 
@@ -86,8 +86,8 @@ export class UnitFlow {
     this.touched = new Int32Array(nodes)
     this.heapKey = new Float64Array(m + nodes + 1)
     this.heapNode = new Int32Array(m + nodes + 1)
-    // A node goes on the stack only when its distance drops, at most once per arc into it.
-    this.stack = new Int32Array(m + nodes + 1)
+    // A node joins the queue when its distance drops to the level, once per level: at most `nodes`.
+    this.queue = new Int32Array(nodes + 1)
   }
 
   private addBack(r: number): void {
@@ -105,6 +105,43 @@ export class UnitFlow {
       this.backPos[last >> 1] = i
     }
     this.backPos[r >> 1] = -1
+  }
+
+  /**
+   * A free path on from `v` (just reached at distance `d`, the level being settled) to the sink at
+   * no reduced cost, of one arc or two forward arcs: if there is one, it is a shortest path, and it
+   * is recorded for the augmentation. Checking while relaxing costs what greedy's scan of a
+   * referral's days costs, and makes the search order among tied nodes matter little.
+   */
+  private lookAhead(v: number, d: number): boolean {
+    const { to, cap, cost, enabled, pot, sinkArc, dead, done, dist, parent, adj, adjStart } = this
+    const sink = this.sink
+    const reach = (): void => {
+      if (dist[sink] === Infinity && !done[sink]) this.touched[this.touchedCount++] = sink
+      dist[sink] = d
+    }
+    const b = sinkArc[v]!
+    if (b >= 0) {
+      if (cap[b]! <= 0 || !enabled[b] || cost[b]! + pot[v]! - pot[sink]! > 0) return false
+      reach()
+      parent[sink] = b
+      return true
+    }
+    for (let i = adjStart[v]!; i < adjStart[v + 1]!; i++) {
+      const a = adj[i]!
+      if (cap[a]! <= 0 || !enabled[a]) continue
+      const w = to[a]!
+      if (dead[w] || done[w] || cost[a]! + pot[v]! - pot[w]! > 0) continue
+      const c = sinkArc[w]!
+      if (c < 0 || cap[c]! <= 0 || !enabled[c] || cost[c]! + pot[w]! - pot[sink]! > 0) continue
+      if (dist[w] === Infinity) this.touched[this.touchedCount++] = w
+      dist[w] = d
+      parent[w] = a
+      reach()
+      parent[sink] = c
+      return true
+    }
+    return false
   }
 
   /** Enable a forward arc (and its reverse), e.g. a referral's days after its deadline. */
@@ -137,7 +174,7 @@ export class UnitFlow {
     }
     pot[source] = p
 
-    const { dist, parent, done, touched, heapKey, heapNode, sinkArc } = this
+    const { dist, parent, done, touched, heapKey, heapNode } = this
     this.touchedCount = 0
     let size = 0
     const push = (key: number, node: number): void => {
@@ -157,20 +194,22 @@ export class UnitFlow {
     }
     touch(source)
     dist[source] = 0
-    this.stack[0] = source
+    this.queue[0] = source
     let found = false
-    // Nodes reached at the level being settled (reduced distance equal to the last one popped) go on
-    // a stack instead of the heap: any of them may be settled next, and going deep first reaches the
-    // sink along a zero-reduced-cost path after a handful of nodes instead of settling the whole tie
-    // (under the potentials most of the graph ties at 0: that scan was most of the flow's time).
-    const stack = this.stack
-    let top = 1
+    // Nodes reached at the level being settled (reduced distance equal to the last one popped) go in
+    // a queue instead of the heap: any of them may be settled next, and taking them breadth first
+    // with a look-ahead to the sink finds a short zero-reduced-cost path after a few nodes instead of
+    // settling the whole tie (under the potentials most of the graph ties at 0: that scan was most of
+    // the flow's time). Depth first was worse: it follows reroutings before trying other free days.
+    const queue = this.queue
+    let head = 0
+    let tail = 1
     let level = 0
-    search: while (top > 0 || size > 0) {
+    search: while (head < tail || size > 0) {
       let d: number
       let u: number
-      if (top > 0) {
-        u = stack[--top]!
+      if (head < tail) {
+        u = queue[head++]!
         d = level
       } else {
         d = heapKey[0]!
@@ -191,6 +230,7 @@ export class UnitFlow {
         heapKey[i] = lastKey
         heapNode[i] = lastNode
         level = d
+        head = tail = 0
       }
       if (done[u] || d > dist[u]!) continue
       done[u] = 1
@@ -218,16 +258,11 @@ export class UnitFlow {
             break search
           }
           if (nd <= d) {
-            // Look one arc ahead: a free arc on to the sink at no reduced cost ends the search.
-            const b = sinkArc[v]!
-            if (b >= 0 && cap[b]! > 0 && enabled[b] && cost[b]! + pot[v]! - pot[this.sink]! <= 0) {
-              touch(this.sink)
-              dist[this.sink] = nd
-              parent[this.sink] = b
+            if (this.lookAhead(v, nd)) {
               found = true
               break search
             }
-            stack[top++] = v
+            queue[tail++] = v
           } else push(nd, v)
         }
       }
