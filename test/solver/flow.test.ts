@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import type { FlowArc } from '../../solver/flow.ts'
-import { UnitFlow } from '../../solver/flow.ts'
+import { INF_CAP, UnitFlow } from '../../solver/flow.ts'
 
 // A small assignment: requests (in priority order) to slots with capacities, each request allowed
 // on some slots at a cost.
@@ -92,4 +92,89 @@ t.test('a disabled arc is not used until enabled', async (t) => {
   t.equal(flow.request(0), false, 'no path while the only arc is disabled')
   flow.enableArc(0)
   t.equal(flow.request(0), true, 'served once the arc is enabled, though the failed search marked nodes dead')
+})
+
+// Larger networks shaped like the solver's (requests -> shared date nodes or own slots -> slots ->
+// sink) with few distinct costs, so that ties are everywhere: the searches' shortcuts (ties taken
+// breadth first, the look-ahead to a free slot) must serve the same requests at the same cost as a
+// plain successive-shortest-path with Bellman-Ford on the residual graph.
+type Net = { nodes: number; sink: number; arcs: FlowArc[]; requests: number[] }
+
+const pooled = fc
+  .record({
+    dates: fc.integer({ min: 1, max: 4 }),
+    perDate: fc.integer({ min: 1, max: 3 }),
+    caps: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 12, maxLength: 12 }),
+    requests: fc.array(
+      fc.record({ dates: fc.array(fc.nat(3), { maxLength: 4 }), own: fc.array(fc.nat(11), { maxLength: 2 }), late: fc.boolean() }),
+      { minLength: 1, maxLength: 14 },
+    ),
+  })
+  .map(({ dates, perDate, caps, requests }): Net => {
+    const R = requests.length
+    const slots = dates * perDate
+    const pool = (d: number) => R + slots + d
+    const sink = R + slots + dates
+    const arcs: FlowArc[] = []
+    requests.forEach((q, i) => {
+      for (const s of new Set(q.own.filter((s) => s < slots))) arcs.push({ from: i, to: R + s, cap: 1, cost: Math.floor(s / perDate), enabled: true })
+      for (const d of new Set(q.dates.filter((d) => d < dates))) arcs.push({ from: i, to: pool(d), cap: 1, cost: d + (q.late ? 2 : 0), enabled: true })
+    })
+    for (let d = 0; d < dates; d++) for (let k = 0; k < perDate; k++) arcs.push({ from: pool(d), to: R + d * perDate + k, cap: INF_CAP, cost: 0, enabled: true })
+    for (let s = 0; s < slots; s++) arcs.push({ from: R + s, to: sink, cap: caps[s]!, cost: 0, enabled: true })
+    return { nodes: sink + 1, sink, arcs, requests: requests.map((_, i) => i) }
+  })
+
+/** Successive shortest paths with Bellman-Ford: slow, and obviously right. */
+function reference(net: Net): { served: boolean[]; cost: number } {
+  const flow = net.arcs.map(() => 0)
+  const served = net.requests.map((source) => {
+    const dist = new Array<number>(net.nodes).fill(Infinity)
+    const via = new Array<number>(net.nodes).fill(-1) // arc index * 2 (+1 when used backwards)
+    dist[source] = 0
+    for (let round = 0; round < net.nodes; round++) {
+      let changed = false
+      net.arcs.forEach((a, k) => {
+        if (flow[k]! < a.cap && dist[a.from]! + a.cost < dist[a.to]!) {
+          dist[a.to] = dist[a.from]! + a.cost
+          via[a.to] = 2 * k
+          changed = true
+        }
+        if (flow[k]! > 0 && dist[a.to]! - a.cost < dist[a.from]!) {
+          dist[a.from] = dist[a.to]! - a.cost
+          via[a.from] = 2 * k + 1
+          changed = true
+        }
+      })
+      if (!changed) break
+    }
+    if (dist[net.sink] === Infinity) return false
+    for (let v = net.sink; v !== source; ) {
+      const k = via[v]! >> 1
+      const a = net.arcs[k]!
+      if (via[v]! & 1) {
+        flow[k]!--
+        v = a.to
+      } else {
+        flow[k]!++
+        v = a.from
+      }
+    }
+    return true
+  })
+  return { served, cost: net.arcs.reduce((sum, a, k) => sum + a.cost * flow[k]!, 0) }
+}
+
+t.test('on pooled networks full of ties the flow serves what plain successive shortest paths serve, at the same cost', async (t) => {
+  fc.assert(
+    fc.property(pooled, (net) => {
+      const want = reference(net)
+      const flow = new UnitFlow(net.nodes, net.sink, net.arcs)
+      const served = net.requests.map((q) => flow.request(q))
+      const cost = net.arcs.reduce((sum, a, k) => sum + a.cost * flow.flowOn(k), 0)
+      t.same(served, want.served, 'the same requests served')
+      t.equal(cost, want.cost, 'at the same total cost')
+    }),
+    { seed: 20261201, numRuns: 400 },
+  )
 })
