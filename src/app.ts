@@ -13,6 +13,7 @@ import {
 import { authenticate } from './auth/index.ts'
 import { Conflict, Forbidden, Validation, type ProblemItem } from './errors.ts'
 import allocationRoutes from './routes/allocations.ts'
+import auditRoutes from './routes/audit.ts'
 import capacityRoutes from './routes/capacity.ts'
 import counsellorRoutes from './routes/counsellors.ts'
 import healthRoutes from './routes/health.ts'
@@ -124,6 +125,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(policyRoutes)
   await app.register(replayRoutes)
   await app.register(capacityRoutes)
+  await app.register(auditRoutes)
   // ---- end of route plugins ----
 
   return app

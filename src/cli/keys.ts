@@ -1,15 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import { ROLES, type Role } from '../auth/caller.ts'
 import { readConfig } from '../config.ts'
 import { openDatabase } from '../store/db.ts'
 import { createKeyRepository } from '../store/key-repository.ts'
 import { CliError } from './errors.ts'
-import { parseMunicipality } from './options.ts'
-
-function parseRole(value: string): Role {
-  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`)
-  return value as Role
-}
+import { parseMunicipality, parseRole } from './options.ts'
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('API keys')

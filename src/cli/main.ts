@@ -8,6 +8,7 @@ import { registerImport } from './import.ts'
 import { registerKeys } from './keys.ts'
 import { registerReplay } from './replay.ts'
 import { registerServe } from './serve.ts'
+import { registerUsers } from './users.ts'
 
 const program = new Command()
   .name('tildeling')
@@ -17,6 +18,7 @@ const program = new Command()
 // ---- Commands: one file each, exporting register<Name>(program). Append one line per command. ----
 registerServe(program)
 registerKeys(program)
+registerUsers(program)
 registerImport(program)
 registerReplay(program)
 registerCapacity(program)

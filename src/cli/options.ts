@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander'
+import { ROLES, type Role } from '../auth/caller.ts'
 
 /** Commander option parsers shared by the commands. */
 export function parsePort(value: string): number {
@@ -10,4 +11,9 @@ export function parsePort(value: string): number {
 export function parseMunicipality(value: string): string {
   if (!/^\d{4}$/.test(value)) throw new InvalidArgumentError('must be a four-digit municipality number')
   return value
+}
+
+export function parseRole(value: string): Role {
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`)
+  return value as Role
 }

@@ -1,7 +1,7 @@
 import { resolvePolicy } from '../../solver/policy.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Method, Problem, Proposal, Session, SolveOptions } from '../../solver/types.ts'
-import { todayInOslo } from '../clock.ts'
+import { osloMidnightUtc, todayInOslo } from '../clock.ts'
 import { Conflict, NotFound, Unavailable, Validation } from '../errors.ts'
 import type { StoredProposal } from '../schemas/allocation.ts'
 import { pageOf, type CursorKey, type Page } from '../schemas/page.ts'
@@ -50,15 +50,6 @@ export type ProposalOut = StoredProposal
 export function proposalOut(a: StoredAllocation): ProposalOut {
   // The solver's types are readonly; the wire type is the same shape, mutable.
   return { ...a.proposal, id: a.id, status: a.status } as unknown as ProposalOut
-}
-
-/** The start of a date in Oslo as a UTC instant; sessions are compared by their UTC columns. */
-function osloMidnightUtc(date: string): string {
-  // A date's midnight in Oslo is 23:00 or 22:00 UTC the day before; +01:00 and a one-hour margin
-  // would be wrong across DST, so ask Intl for the actual offset.
-  const probe = new Date(`${date}T12:00:00Z`)
-  const hourInOslo = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Oslo', hour: '2-digit', hourCycle: 'h23' }).format(probe))
-  return new Date(Date.parse(`${date}T00:00:00Z`) - (hourInOslo - 12) * 3_600_000).toISOString()
 }
 
 /**

@@ -79,7 +79,12 @@ export function intakeReferrals(referrals: ReferralRepository, caller: Caller, i
     if (foreign.length > 0) throw new Forbidden(`${foreign.length} referrals name another municipality; nothing was stored`, foreign)
   }
 
-  const outcome = referrals.upsertBatch(valid)
+  // The batch and its audit lines are stored together or not at all.
+  const outcome = referrals.transaction(() => {
+    const o = referrals.upsertBatch(valid)
+    if (o.ok) referrals.audit.record(caller, 'write', o.ids)
+    return o
+  })
   if (!outcome.ok) {
     const clashes = [
       ...outcome.scheduled.map((index) => ({ index, path: 'externalRef', message: 'this referral is already scheduled; cancel the session first' })),
@@ -151,6 +156,11 @@ export function readContext(referrals: ReferralRepository, caller: Caller, now =
   return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today), unreadableDuf: [] }
 }
 
+/** Audit the reads that showed a participant's identity (an analyst's pseudonymised reads show none). */
+function auditIdentityReads(referrals: ReferralRepository, caller: Caller, shown: readonly { readonly id: string; readonly municipality: string }[]): void {
+  referrals.audit.record(caller, 'read', shown.filter((r) => seesIdentity(caller, r.municipality)).map((r) => r.id))
+}
+
 /** The municipality a caller is bound to: of a group meeting it sees only its own referral ids, as in GET /v1/sessions. */
 const ownMunicipality = (caller: Caller) => (caller.role === 'municipality' ? caller.municipality : undefined)
 
@@ -160,6 +170,7 @@ export function getReferral(referrals: ReferralRepository, caller: Caller, id: s
   if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
   const ctx = readContext(referrals, caller)
   const view = referralView(r, referrals.bookedSessions([id], ownMunicipality(caller)).get(id) ?? [], ctx, referrals)
+  auditIdentityReads(referrals, caller, [r])
   warnUnreadable(ctx, log)
   return view
 }
@@ -188,8 +199,10 @@ export function listReferrals(referrals: ReferralRepository, caller: Caller, fil
     if (stored.length < chunk) break
     after = stored[stored.length - 1]!.id
   }
+  const shown = pageOf(candidates, page.limit, (r) => [r.id])
+  auditIdentityReads(referrals, caller, shown.items)
   warnUnreadable(ctx, log)
-  return pageOf(candidates, page.limit, (r) => [r.id])
+  return shown
 }
 
 /**
@@ -244,6 +257,7 @@ export function patchReferral(
       ...(givesDeferral && { deferredUntil: p.deferredUntil ?? null, deferralReason: p.deferralReason ?? null }),
       ...(p.withdrawn && { withdrawnAt: now.toISOString() }),
     })
+    referrals.audit.record(caller, p.withdrawn ? 'withdraw' : 'update', [id], now)
   })
   return getReferral(referrals, caller, id)
 }

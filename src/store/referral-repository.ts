@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { createAuditRepository } from './audit-repository.ts'
 import type { PolicyInput } from '../../solver/types.ts'
 import type { ReferralInput } from '../schemas/referral.ts'
 import type { SessionWire } from '../schemas/session.ts'
@@ -214,6 +215,8 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
   })
 
   return {
+    /** The audit trail of personal data; services record reads and changes with it, in their transaction. */
+    audit: createAuditRepository(db),
     findById(id: string): StoredReferral | undefined {
       const row = byId.get(id) as Row | undefined
       return row && fromRow(row)
