@@ -177,8 +177,8 @@ function buildFromBook(
   owns: (counsellorId: string, municipality: string) => boolean,
 ): Model {
   const caps = problem.interpreterCapacity ?? {}
-  const longest = new Int32Array(book.days.length)
   const dates = [...book.byDate].map(([date, sameDay]) => ({ date, days: sameDay.map((d) => d.index) }))
+  const longestOnDate = new Int32Array(dates.length)
   // Per municipality: each date's days split into own counsellors' and the rest, shared by its referrals.
   const split = new Map<string, { hasOwn: boolean; own: number[][]; others: number[][] }>()
   const splitFor = (m: string) => {
@@ -207,7 +207,8 @@ function buildFromBook(
       if (mine.length > 0) candidates.push({ date: i, days: mine, cost: offset, late, own: true })
       if (rest.length > 0) candidates.push({ date: i, days: rest, cost: offset + (hasOwn ? OWN_PENALTY : 0), late, own: false })
     })
-    for (const c of candidates) for (const d of c.days) longest[d] = Math.max(longest[d]!, minutes)
+    // A date's own and other days together are all its days: the longest session per date is enough.
+    for (const c of candidates) longestOnDate[c.date] = Math.max(longestOnDate[c.date]!, minutes)
     const language = interpreterLanguage(referral)
     const limitedLanguage = language !== null && caps[language] !== undefined ? language : null
     return { index, referral, minutes, window, deadline, limitedLanguage, candidates, hasOwn }
@@ -215,13 +216,11 @@ function buildFromBook(
   // Counting sessions of the longest length that may use a day keeps every assignment packable;
   // time left over by shorter sessions is filled afterwards.
   const dateIndex = new Map(dates.map((t, i) => [t.date, i]))
-  const days: ModelDay[] = book.days.map((d: BookDay) => ({
-    counsellorId: d.counsellorId,
-    date: d.date,
-    dateIndex: dateIndex.get(d.date) ?? -1,
-    offset: d.day,
-    capacity: longest[d.index]! > 0 ? book.capacity(d, longest[d.index]!) : 0,
-  }))
+  const days: ModelDay[] = book.days.map((d: BookDay) => {
+    const i = dateIndex.get(d.date) ?? -1
+    const longest = i >= 0 ? longestOnDate[i]! : 0
+    return { counsellorId: d.counsellorId, date: d.date, dateIndex: i, offset: d.day, capacity: longest > 0 ? book.capacity(d, longest) : 0 }
+  })
   const interpreterLeft = new Map<string, number>()
   for (const r of referrals) {
     if (r.limitedLanguage === null) continue
