@@ -3,7 +3,12 @@
 // does not share the server's event loop). Prints the figures and writes them into the
 // "## HTTP load" section of bench/README.md.
 //
-//   npx tsx bench/http.ts [--duration 10] [--runs 3] [--connections 10]
+// Then the same server under a running solve: a second centre (its own database and server) holds
+// a county-size week (fixtures/generate.ts, regime issue-week at --solve-referrals over
+// --solve-weeks); one client proposes on it back to back while autocannon reads /health and
+// GET /v1/referrals; then a burst of concurrent proposals, of which all but one must get 503.
+//
+//   npx tsx bench/http.ts [--duration 10] [--runs 3] [--connections 10] [--solve-referrals 3000] [--solve-weeks 12]
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,12 +16,27 @@ import { createServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { generateScenario, REGIMES } from '../fixtures/generate.ts'
+import { addDays } from '../solver/calendar.ts'
+import { todayInOslo } from '../src/clock.ts'
 import { allocationDeps, propose } from '../src/services/allocation.ts'
 import { loadDemoCentre } from '../src/services/demo.ts'
 import { openDatabase } from '../src/store/db.ts'
 import { createKeyRepository } from '../src/store/key-repository.ts'
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, connections: { type: 'string', default: '10' } } })
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    'solve-referrals': { type: 'string', default: '3000' },
+    'solve-weeks': { type: 'string', default: '12' },
+    burst: { type: 'string', default: '50' },
+  },
+})
+const SOLVE_REFERRALS = Number(values['solve-referrals'])
+const SOLVE_WEEKS = Number(values['solve-weeks'])
+const BURST = Number(values.burst)
 const DURATION = Number(values.duration)
 const RUNS = Number(values.runs)
 const CONNECTIONS = Number(values.connections)
@@ -80,20 +100,42 @@ const proposal = propose(allocationDeps(db), {})
 const proposalBytes = JSON.stringify(proposal).length
 db.close()
 
-const port = await freePort()
-const server = spawn(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--db', dbPath], {
-  cwd: ROOT,
-  env: { ...process.env, LOG_LEVEL: 'warn', TILDELING_SECRET: '' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
-const base = `http://127.0.0.1:${port}`
-try {
+async function serve(path: string): Promise<{ base: string; stop: () => void }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--db', path], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', TILDELING_SECRET: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const base = `http://127.0.0.1:${port}`
   for (let i = 0; ; i++) {
     if (i > 100) throw new Error('the server did not start')
     const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false)
     if (ok) break
     await new Promise((r) => setTimeout(r, 100))
   }
+  return { base, stop: () => child.kill('SIGTERM') }
+}
+
+// The county-size centre for the solve scenarios: the generated week as a demo fixture (its dates
+// shifted to this week), proposed from the next Monday.
+const countyPath = join(dir, 'county.db')
+const county = openDatabase(countyPath)
+{
+  const g = generateScenario({ ...REGIMES['issue-week'], referrals: SOLVE_REFERRALS, weeks: SOLVE_WEEKS, seed: 1 })
+  const fixture = join(dir, 'county.json')
+  writeFileSync(fixture, JSON.stringify({ name: g.name, runDate: g.runDate, counsellors: g.counsellors, referrals: g.referrals.map(({ id: _id, ...r }) => ({ ...r, participant: { name: 'Fiktiv Person' }, advisor: { name: 'Kari Rådgiver', email: 'kari@example.no' } })) }))
+  loadDemoCentre(county, new Date(), fixture)
+}
+const countyKeys = createKeyRepository(county)
+const countyCoordinator = countyKeys.create('coordinator').key
+const countyMunicipality = countyKeys.create('municipality', '9001').key
+county.close()
+const countyRun = { runDate: addDays(todayInOslo(), 7 - ((new Date().getUTCDay() + 6) % 7)), horizonWeeks: SOLVE_WEEKS }
+
+const { base, stop } = await serve(dbPath)
+const countyServer = await serve(countyPath)
+try {
   const scenarios: { name: string; url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }[] = [
     { name: `POST /v1/referrals (batch of ${BATCH})`, url: `${base}/v1/referrals`, method: 'POST', headers: { authorization: `Bearer ${municipality}`, 'content-type': 'application/json' }, body: batchBody() },
     { name: `GET /v1/allocations/:id (${proposal.sessions.length} sessions, ${(proposalBytes / 1024).toFixed(0)} KB)`, url: `${base}/v1/allocations/${proposal.id}`, method: 'GET', headers: { authorization: `Bearer ${coordinator}` } },
@@ -109,6 +151,54 @@ try {
     const perSec = s.method === 'POST' ? ` (${(m.reqPerSec * BATCH).toFixed(0)} referrals/s)` : ''
     rows.push(`| ${s.name} | ${m.reqPerSec.toFixed(0)}${perSec} | ${m.p50} | ${m.p99} | ${m.errors + m.non2xx} |`)
   }
+
+  // ---- under a running solve ----
+  const propose = (): Promise<{ status: number; ms: number; retryAfter: string | null; outcome?: string }> => {
+    const t0 = performance.now()
+    return fetch(`${countyServer.base}/v1/allocations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${countyCoordinator}`, 'content-type': 'application/json' },
+      body: JSON.stringify(countyRun),
+    }).then(async (r) => {
+      const body = (await r.json()) as { stats?: { outcome: string } }
+      return { status: r.status, ms: performance.now() - t0, retryAfter: r.headers.get('retry-after'), ...(body.stats && { outcome: body.stats.outcome }) }
+    })
+  }
+  const first = await propose() // the worker's start-up is not what a coordinator waits for each week
+  if (first.status !== 201) throw new Error(`county propose: ${first.status}`)
+  const solveRows: string[] = []
+  const proposeMs: number[] = []
+  const reads: { name: string; url: string; method: 'GET'; headers: Record<string, string> }[] = [
+    { name: 'GET /health', url: `${countyServer.base}/health`, method: 'GET', headers: {} },
+    { name: 'GET /v1/referrals (municipality, first page)', url: `${countyServer.base}/v1/referrals`, method: 'GET', headers: { authorization: `Bearer ${countyMunicipality}` } },
+  ]
+  for (const r of reads) {
+    const quiet: Figures[] = []
+    for (let i = 0; i < RUNS; i++) quiet.push(await load(r.url, r))
+    const q = medianOf(quiet)
+    solveRows.push(`| ${r.name}, no solve running | ${q.reqPerSec.toFixed(0)} | ${q.p50} | ${q.p99} | ${q.errors + q.non2xx} |`)
+    const runs: Figures[] = []
+    for (let i = 0; i < RUNS; i++) {
+      let solving = true
+      const loop = (async () => {
+        while (solving) {
+          const p = await propose()
+          if (p.status !== 201) throw new Error(`propose under load: ${p.status}`)
+          proposeMs.push(p.ms)
+        }
+      })()
+      runs.push(await load(r.url, r))
+      solving = false
+      await loop
+      process.stderr.write(`${r.name} under a solve: run ${i + 1}/${RUNS} p99 ${runs.at(-1)!.p99} ms\n`)
+    }
+    const m = medianOf(runs)
+    solveRows.push(`| ${r.name}, proposals running back to back | ${m.reqPerSec.toFixed(0)} | ${m.p50} | ${m.p99} | ${m.errors + m.non2xx} |`)
+  }
+  const burst = await Promise.all(Array.from({ length: BURST }, () => propose()))
+  const accepted = burst.filter((b) => b.status === 201).length
+  const refused = burst.filter((b) => b.status === 503 && b.retryAfter !== null).length
+  const soleMs = burst.find((b) => b.status === 201)?.ms ?? NaN
   const section = [
     '## HTTP load',
     '',
@@ -118,11 +208,18 @@ try {
     '|---|---|---|---|---|',
     ...rows,
     '',
+    `Under a running solve: a county-size centre (regime issue-week, ${SOLVE_REFERRALS} referrals × 30 counsellors × ${SOLVE_WEEKS} weeks) on its own server, one client proposing back to back while autocannon reads (same connections and duration). Propose through the API: median ${median(proposeMs).toFixed(0)} ms over ${proposeMs.length} runs (load, solve in the worker, store). A burst of ${BURST} concurrent proposals: ${accepted} accepted (${soleMs.toFixed(0)} ms), ${refused} refused with 503 and Retry-After.`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | errors + non-2xx |',
+    '|---|---|---|---|---|',
+    ...solveRows,
+    '',
   ].join('\n')
   process.stdout.write(`${section}\n`)
   writeSection(join(ROOT, 'bench/README.md'), section)
 } finally {
-  server.kill('SIGTERM')
+  stop()
+  countyServer.stop()
   rmSync(dir, { recursive: true, force: true })
 }
 

@@ -7,7 +7,8 @@
 // Child entry: node --import tsx bench/solver.ts '<job as JSON>' prints one JSON line.
 import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
-import { generateScenario } from '../fixtures/generate.ts'
+import { generateScenario, REGIMES, type RegimeName } from '../fixtures/generate.ts'
+import { prepare } from '../solver/model.ts'
 import { ScenarioSchema } from '../src/schemas/scenario.ts'
 import { scenarioProblem } from '../src/services/scenario.ts'
 import { solve } from '../solver/solve.ts'
@@ -15,8 +16,11 @@ import { validateProposal } from '../solver/validate.ts'
 import type { Method, Problem, Proposal } from '../solver/types.ts'
 import { median } from './stats.ts'
 
-/** `shortage` scales counsellor hours (generator option): 1 is the generator's default week. */
-export type Size = { readonly referrals: number; readonly counsellors: number; readonly weeks: number; readonly runs: number; readonly shortage?: number }
+/**
+ * A generated week: a named regime of fixtures/generate.ts (default: the generator's defaults) at
+ * this size; `shortage`, when given, scales counsellor hours on top of the regime.
+ */
+export type Size = { readonly referrals: number; readonly counsellors: number; readonly weeks: number; readonly runs: number; readonly regime?: RegimeName; readonly shortage?: number }
 
 export type MethodResult = {
   readonly method: Method
@@ -31,11 +35,19 @@ export type Job =
   | { readonly mode: 'time'; readonly size: Size; readonly seed: number; readonly validate: boolean }
   | { readonly mode: 'peak'; readonly size: Size; readonly seed: number; readonly method: Method | null }
 
-export type TimeResult = { readonly flow: MethodResult; readonly greedy: MethodResult }
+/**
+ * `groupsMs`: the group-meeting LP's share, the median over the runs of preparing the model with
+ * LP-formed meetings less preparing it with greedy chunking (both exclude the assignment).
+ */
+export type TimeResult = { readonly flow: MethodResult; readonly greedy: MethodResult; readonly groupsMs: number }
 export type PeakResult = { readonly peakRss: number }
 
 export function problemFor(size: Size, seed = 1): Problem {
-  const scenario = generateScenario({ seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks, shortage: size.shortage ?? 1 })
+  const regime = REGIMES[size.regime ?? 'default']
+  const scenario = generateScenario({
+    ...regime, seed, referrals: size.referrals, counsellors: size.counsellors, weeks: size.weeks,
+    ...(size.shortage !== undefined && { shortage: size.shortage }),
+  })
   return scenarioProblem(ScenarioSchema.parse(scenario))
 }
 
@@ -44,7 +56,13 @@ export function timeBoth(problem: Problem, runs: number, validate = true): TimeR
   const methods: readonly Method[] = ['greedy', 'flow']
   const times = new Map<Method, number[]>(methods.map((m) => [m, []]))
   const last = new Map<Method, Proposal>()
+  const groups: number[] = []
   for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    prepare(problem)
+    const t1 = performance.now()
+    prepare(problem, { method: 'greedy' })
+    groups.push(Math.max(0, 2 * t1 - t0 - performance.now()))
     for (const method of methods) {
       const t0 = performance.now()
       const p = solve(problem, { method })
@@ -63,7 +81,7 @@ export function timeBoth(problem: Problem, runs: number, validate = true): TimeR
       violations: validate ? validateProposal(problem, p).length : -1,
     }
   }
-  return { flow: result('flow'), greedy: result('greedy') }
+  return { flow: result('flow'), greedy: result('greedy'), groupsMs: median(groups) }
 }
 
 export function peakOf(problem: Problem, method: Method | null): PeakResult {
