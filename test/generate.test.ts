@@ -1,5 +1,5 @@
 import t from 'tap'
-import { generateScenario } from '../fixtures/generate.ts'
+import { generateScenario, REGIMES } from '../fixtures/generate.ts'
 import { addDays, addMonths, parseHhMm, workingDaysBetween } from '../solver/calendar.ts'
 import { ScenarioSchema } from '../src/schemas/scenario.ts'
 import { scenarioProblem } from '../src/services/scenario.ts'
@@ -80,4 +80,27 @@ t.test('on a generated instance the optimiser keeps more referrals within deadli
   const greedy = solve(problem, { method: 'greedy' })
   t.ok(flow.stats.withinDeadline > greedy.stats.withinDeadline, `flow ${flow.stats.withinDeadline} > greedy ${greedy.stats.withinDeadline} within deadline`)
   t.same(validateProposal(problem, flow), [], 'the flow proposal breaks no hard rule')
+})
+
+t.test('named regimes: each gives the week it names, and on each the flow is valid and never behind greedy', async (t) => {
+  const issue = generateScenario({ ...REGIMES['issue-week'], seed: 1 })
+  t.ok(issue.counsellors.every((c) => c.weekly.length === 5 && c.weekly.every((w) => w.start === '08:00' && w.end === '15:30') && c.maxSessionsPerDay === 3), 'issue-week: everyone Mon-Fri 08:00-15:30, at most 3 a day')
+  t.ok(issue.referrals.every((r) => r.track === 'ordinary' && r.competenceMappingDone && r.deferredUntil === undefined), 'issue-week: all ordinary and ready')
+  t.same(issue.interpreterCapacity, {}, 'issue-week: no interpreter caps')
+  t.ok(issue.counsellors.every((c) => c.absences.length === 0), 'issue-week: nobody absent')
+  const uniform = generateScenario({ ...REGIMES.uniform, seed: 1 })
+  t.ok(uniform.counsellors.every((c) => c.weekly.length === 5 && c.maxSessionsPerDay === undefined), 'uniform: everyone full-time and uncapped')
+  t.same(uniform.interpreterCapacity, {}, 'uniform: no interpreter caps')
+  const ukraine = generateScenario({ ...REGIMES['issue-week-ukraine'], seed: 1 }).referrals.filter((r) => r.track === 'ukraine').length / 2000
+  t.ok(ukraine > 0.3 && ukraine < 0.37, `issue-week-ukraine: a third ukraine (got ${ukraine})`)
+  t.equal(generateScenario({ ...REGIMES['long-26w'], seed: 1 }).horizonWeeks, 26, 'long-26w: 26 weeks')
+
+  for (const [name, regime] of Object.entries(REGIMES)) {
+    const s = generateScenario({ ...regime, referrals: 150, counsellors: 5, weeks: Math.min(regime.weeks, 8), seed: 3 })
+    const problem = scenarioProblem(ScenarioSchema.parse(s))
+    const flow = solve(problem, { method: 'flow' })
+    const greedy = solve(problem, { method: 'greedy' })
+    t.same(validateProposal(problem, flow), [], `${name}: the flow breaks no hard rule`)
+    t.ok(flow.stats.withinDeadline >= greedy.stats.withinDeadline, `${name}: within deadline ${flow.stats.withinDeadline} >= greedy's ${greedy.stats.withinDeadline}`)
+  }
 })
