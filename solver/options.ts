@@ -9,7 +9,7 @@ import { horizonEndOf } from './model.ts'
 import type { Ranked } from './priority.ts'
 import { compareRanked } from './priority.ts'
 import { deadlineOf, eligibility } from './rules/index.ts'
-import type { IsoDate, IsoDateTime, Policy, Problem, Proposal, Reason, Referral, Session, Violation } from './types.ts'
+import type { IndividualSession, IsoDate, IsoDateTime, Policy, Problem, Proposal, Reason, Referral, Session, Violation } from './types.ts'
 import { validateProposal } from './validate.ts'
 
 export type SessionOption = {
@@ -123,7 +123,7 @@ function indexPlanned(planned: readonly Session[], except: string, languageOf: (
 }
 
 /** The session a direct booking of (counsellor, start) makes for the referral, as a run would write it. */
-export function bookingSession(problem: Problem, r: Referral, counsellorId: string, start: IsoDateTime): Session {
+export function bookingSession(problem: Problem, r: Referral, counsellorId: string, start: IsoDateTime): IndividualSession {
   const { policy } = problem
   const hasFirst = problem.pinned.some((s) => s.kind === 'individual' && s.referralId === r.id)
   const kind = hasFirst && r.meetings === 2 ? 'followup' : 'individual'

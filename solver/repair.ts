@@ -63,7 +63,7 @@ export type RepairProposal = Omit<Proposal, 'sessions' | 'stats'> & {
 }
 
 export type RepairInput = {
-  /** runDate is today; pinned are the bookings that stay; referrals those of the disrupted sessions. */
+  /** runDate is today; pinned are the bookings that stay; referrals include those of the disrupted sessions (the proposal accounts for those only). */
   readonly problem: Problem
   readonly disrupted: readonly BookedSession[]
   /** The moment the repair is proposed: late cancellation counts from it. */
@@ -254,11 +254,14 @@ export function repair(input: RepairInput): RepairProposal {
   })
 
   const sessions = [...problem.pinned.map((s) => ({ ...s, pinned: true })), ...moved]
-  const { unassigned, deadlineBreaches, scheduled, withinDeadline, threatened } = accountFor(problem, sessions, moved, horizonEnd)
+  // Only the disrupted sessions' participants are in question; the problem's other referrals (kept for
+  // the interpreter count of their bookings) are not this proposal's to account for.
+  const affected = new Set(needs.flatMap((n) => n.members.map((r) => r.id)))
+  const { unassigned, deadlineBreaches, scheduled, withinDeadline, threatened } = accountFor(problem, affected, sessions, moved, horizonEnd)
   const objective = policy.priority.map((rule) => ({ rule, value: rule === 'deadline' ? withinDeadline : rule === 'threatened-industry' ? threatened : scheduled }))
   const dropped = changes.filter((c) => c.to === null).length
   const stats: RepairStats = {
-    referrals: problem.referrals.length,
+    referrals: affected.size,
     scheduled,
     withinDeadline,
     solveMs: Date.now() - started,
@@ -343,7 +346,7 @@ function needsOf(input: RepairInput, referrals: ReadonlyMap<string, Referral>, h
 }
 
 /** Every referral of the problem scheduled or unassigned once; deadline breaches of the moved first sessions. */
-function accountFor(problem: Problem, sessions: readonly Session[], moved: readonly Session[], horizonEnd: IsoDate) {
+function accountFor(problem: Problem, affected: ReadonlySet<string>, sessions: readonly Session[], moved: readonly Session[], horizonEnd: IsoDate) {
   const { policy } = problem
   const firstOn = new Map<string, IsoDate>()
   for (const s of sessions) if (s.kind === 'individual') firstOn.set(s.referralId, fromOsloDateTime(s.start).date)
@@ -356,6 +359,7 @@ function accountFor(problem: Problem, sessions: readonly Session[], moved: reado
   let withinDeadline = 0
   let threatened = 0
   for (const r of problem.referrals) {
+    if (!affected.has(r.id)) continue
     const on = firstOn.get(r.id)
     const deadline = deadlineOf(r, policy)
     if (on !== undefined) {

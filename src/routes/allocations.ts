@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { requireRole } from '../auth/index.ts'
 import { AllocationListQuerySchema, AllocationListSchema, CommittedProposalSchema, ProposeBodySchema, StoredProposalSchema } from '../schemas/allocation.ts'
 import { encodeCursor } from '../schemas/page.ts'
+import { proposeRepair } from '../services/disruptions.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { allocationDeps, commitAllocation, getAllocation, listAllocations, proposeInWorker, RunInProgress, SOLVE_TIME_LIMIT_MS } from '../services/allocation.ts'
 
@@ -21,6 +22,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Propose an allocation on the current state (nothing is booked until commit)',
         description: [
           'runDate defaults to today (Oslo); a run date before today is a 422, since it would book sessions in the past.',
+          '`{"mode":"repair"}` proposes moving only the disrupted bookings (GET /v1/disruptions) with the least change: the same time with another of the municipality\'s counsellors, then the same day, then the nearest day; every other booking stays. `changes` says per session where it goes (null: nowhere in the window; commit cancels it) and whether the interpreter must be re-ordered or the cancellation is late; `stats.changeCost` is the objective, `stats.changed` the sessions changed. A plan run lists the disrupted bookings it releases in `changes` too. Commit as any proposal.',
           `The solver runs in a worker thread, one run at a time per centre: while one is in progress another gets 503 with Retry-After. It has a time limit of ${SOLVE_TIME_LIMIT_MS / 1000} s: past it the optimiser stops, greedy (each request in priority order to its earliest free day) places the referrals it had not reached, and the proposal says so with \`stats.outcome: "timedout"\` (otherwise "optimal", or "feasible" for method greedy).`,
         ].join(' '),
         body: ProposeBodySchema,
@@ -29,6 +31,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       try {
+        if (request.body.mode === 'repair') return reply.code(201).send(proposeRepair(deps, request.body))
         return reply.code(201).send(await proposeInWorker(deps, request.body))
       } catch (error) {
         if (error instanceof RunInProgress) reply.header('retry-after', String(error.retryAfterSeconds))

@@ -5,12 +5,26 @@ import { encodeCursor } from '../schemas/page.ts'
 import { problemResponses } from '../schemas/problem.ts'
 import { ReferralBatchSchema, ReferralListQuerySchema, ReferralListSchema, ReferralPatchSchema, ReferralSchema } from '../schemas/referral.ts'
 import { createSessionRepository } from '../store/session-repository.ts'
+import { IsoDateTimeSchema } from '../schemas/common.ts'
+import { CounsellorIdSchema } from '../schemas/counsellor.ts'
+import { IndividualSessionSchema } from '../schemas/session.ts'
+import { allocationDeps } from '../services/allocation.ts'
+import { bookOption, referralOptions } from '../services/booking.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral } from '../services/referrals.ts'
 
 const IntakeResultSchema = z.object({ created: z.number().int(), updated: z.number().int(), ids: z.array(z.string()) })
 const DUF_NOTE =
   'Reads never fail on a DUF number: one that cannot be decrypted (TILDELING_SECRET not the one it was stored with) is left out of `participant` and logged as a warning without the number. `tildeling serve` refuses to start when the database holds DUF numbers and TILDELING_SECRET is unset or does not decrypt them.'
 const Params = z.object({ id: z.string().min(1).max(64) })
+const OptionSchema = z.object({
+  counsellorId: z.string(),
+  start: IsoDateTimeSchema,
+  end: IsoDateTimeSchema,
+  kind: z.enum(['individual', 'followup']),
+  displaces: z.array(z.string()).describe('referrals the latest proposal gives this time (or the day\'s last session or interpreter) by priority, who would lose it'),
+})
+const OptionsSchema = z.object({ referralId: z.string(), options: z.array(OptionSchema), reason: z.string().optional(), detail: z.string().optional() })
+const BookBodySchema = z.strictObject({ counsellorId: CounsellorIdSchema, start: IsoDateTimeSchema })
 
 /** Referrals: municipalities post and read their own; the coordinator all; analysts read pseudonymised. */
 const referralRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -73,6 +87,39 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => patchReferral({ referrals, sessions }, callerOf(request), request.params.id, request.body),
+  )
+
+  const deps = allocationDeps(app.db, app.store)
+  app.get(
+    '/v1/referrals/:id/options',
+    {
+      onRequest: requireRole('coordinator', 'municipality'),
+      schema: {
+        tags: ['referrals'],
+        summary: 'When can this participant be seen: the earliest feasible sessions, earliest first',
+        description: 'The lead time counts from today; interpreter capacity, the counsellor\'s hours and absences and every booked session are respected. A first session has kind "individual". None, with reason and detail, when the referral cannot be booked now (deferred, mapping missing, already scheduled, ...). A municipality may ask about its own referrals; displaces then names only its own.',
+        params: Params,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(5) }),
+        response: { 200: OptionsSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => referralOptions(deps, callerOf(request), request.params.id, request.query.limit),
+  )
+
+  app.post(
+    '/v1/referrals/:id/book',
+    {
+      onRequest: requireRole('coordinator'),
+      schema: {
+        tags: ['referrals'],
+        summary: 'Book one session directly (an option), atomically against concurrent commits',
+        description: '409 names the rule that forbids it in `detail` (its first word) and in `errors`: overlap (the time is taken), absence (the counsellor is away), lead-time (too soon: counted from today), working-hours, employment, interpreter-capacity, max-sessions-per-day, deferral, programme-end, one-individual, ...',
+        params: Params,
+        body: BookBodySchema,
+        response: { 201: IndividualSessionSchema, ...problemResponses(400, 401, 403, 404, 409, 415, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(bookOption(deps, callerOf(request), request.params.id, request.body)),
   )
 }
 export default referralRoutes

@@ -9,6 +9,7 @@ import { ProposalSchema, SessionSchema, StatsSchema } from './session.ts'
 export const ProposeBodySchema = z.strictObject({
   runDate: IsoDateSchema.optional(),
   horizonWeeks: z.number().int().min(1).max(26).optional(),
+  mode: z.enum(['plan', 'repair']).optional().describe('repair: move only the disrupted bookings, with the least change (GET /v1/disruptions lists them); plan (default): the weekly run'),
 })
 
 /** A stored proposal always has its id. */

@@ -65,6 +65,15 @@ export const StatsSchema = z
   })
   .passthrough()
 
+/** One disrupted booking in a repair (or released by a plan run): where it was, where it goes, what it costs the interpreter service. */
+export const ChangeSchema = z.object({
+  sessionId: z.string(),
+  from: z.object({ counsellorId: z.string(), start: IsoDateTimeSchema }),
+  to: z.object({ counsellorId: z.string(), start: IsoDateTimeSchema }).nullable().describe('null: no place in the participant\'s window; commit cancels the booking'),
+  interpreterReorder: z.boolean().describe('the time changes: order the interpreter anew'),
+  lateCancellation: z.boolean().describe("moving or cancelling it now is later than the interpreter service's cancellation notice (billed)"),
+})
+
 /** The contract's proposal object. */
 export const ProposalSchema = z.object({
   id: z.string().optional(),
@@ -74,5 +83,6 @@ export const ProposalSchema = z.object({
   unassigned: z.array(UnassignedSchema),
   deadlineBreaches: z.array(DeadlineBreachSchema),
   stats: StatsSchema,
+  changes: z.array(ChangeSchema).optional().describe('mode repair, or disrupted bookings a plan run releases: each booking moved in place (same session id) or cancelled at commit'),
 })
 export type ProposalWire = z.infer<typeof ProposalSchema>

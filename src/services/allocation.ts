@@ -14,6 +14,9 @@ import { createSettingsRepository, type SettingsRepository } from '../store/sett
 import { stateVersion } from '../store/state.ts'
 import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from './scenario.ts'
 import { referralStatus } from './referrals.ts'
+import { findDisruptions, type BookedSession } from '../../solver/disruptions.ts'
+import { releaseChanges } from '../../solver/repair.ts'
+import { isLateCancellation } from './sessions.ts'
 import { sharedSolvePool, type SolvePool } from './solve-worker.ts'
 
 /** What the allocation lifecycle reads and writes. */
@@ -59,6 +62,15 @@ export function proposalOut(a: StoredAllocation): ProposalOut {
  * gap from the first session).
  */
 export function loadProblem(deps: AllocationDeps, runDate: string, horizonWeeks: number, now = new Date()): Problem {
+  return loadState(deps, runDate, horizonWeeks, now).problem
+}
+
+/**
+ * loadProblem, and the booked sessions still to come that no longer fit (solver/disruptions.ts):
+ * those are left out of `pinned`, so no run keeps them silently; a plan run releases them and a
+ * repair moves them (`changes` on the proposal either way).
+ */
+export function loadState(deps: AllocationDeps, runDate: string, horizonWeeks: number, now = new Date()): { problem: Problem; disrupted: BookedSession[] } {
   const today = todayInOslo(now)
   const stored = deps.referrals.list()
   const booked = deps.referrals.bookedSessions(stored.map((r) => r.id))
@@ -78,16 +90,22 @@ export function loadProblem(deps: AllocationDeps, runDate: string, horizonWeeks:
     }
   }
   const capacity = deps.settings.interpreterCapacity()
-  return {
+  const policy = resolvePolicy(deps.settings.policyInput(), runDate)
+  const counsellors = deps.counsellors.list().map(toSolverCounsellor)
+  const referrals = open.map((r) => toSolverReferral(r, r.referredOn))
+  const coming = [...pinned.values()].filter((s) => Date.parse(s.start) > now.getTime())
+  const gone = new Set(findDisruptions({ sessions: coming, counsellors, referrals, policy }).map((d) => d.sessionId))
+  const problem: Problem = {
     runDate,
     horizonWeeks,
-    policy: resolvePolicy(deps.settings.policyInput(), runDate),
-    counsellors: deps.counsellors.list().map(toSolverCounsellor),
-    referrals: open.map((r) => toSolverReferral(r, r.referredOn)),
+    policy,
+    counsellors,
+    referrals,
     // The solver pins what it is given; the store's ids are not part of its shape.
-    pinned: [...pinned.values()].map(({ id: _id, ...s }) => ({ ...s, pinned: true }) as Session),
+    pinned: [...pinned.values()].filter((s) => !gone.has(s.id)).map(({ id: _id, ...s }) => ({ ...s, pinned: true }) as Session),
     ...(capacity !== undefined && { interpreterCapacity: capacity }),
   }
+  return { problem, disrupted: coming.filter((s) => gone.has(s.id)) }
 }
 
 export type ProposeInput = { readonly runDate?: string | undefined; readonly horizonWeeks?: number | undefined; readonly method?: Method | undefined }
@@ -109,7 +127,7 @@ export class RunInProgress extends Unavailable {
   }
 }
 
-type Begun = { readonly runDate: string; readonly horizonWeeks: number; readonly version: number; readonly problem: Problem; readonly method: Method | undefined }
+type Begun = { readonly runDate: string; readonly horizonWeeks: number; readonly version: number; readonly problem: Problem; readonly method: Method | undefined; readonly disrupted: readonly BookedSession[]; readonly now: Date }
 
 /** The run date checked, the state version read first (any write after it makes the commit fail), the problem loaded. */
 function beginRun(deps: AllocationDeps, input: ProposeInput, now: Date): Begun {
@@ -119,11 +137,15 @@ function beginRun(deps: AllocationDeps, input: ProposeInput, now: Date): Begun {
     throw new Validation(`the run date ${runDate} is before today (${todayInOslo(now)}); plan from today or later`, [{ path: 'runDate', message: 'must not be before today' }])
   }
   const horizonWeeks = input.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
-  const { version, problem } = deps.db.transaction(() => ({ version: stateVersion(deps.db), problem: loadProblem(deps, runDate, horizonWeeks, now) }))()
-  return { runDate, horizonWeeks, version, problem, method: input.method }
+  const { version, state } = deps.db.transaction(() => ({ version: stateVersion(deps.db), state: loadState(deps, runDate, horizonWeeks, now) }))()
+  return { runDate, horizonWeeks, version, problem: state.problem, disrupted: state.disrupted, method: input.method, now }
 }
 
-function store(deps: AllocationDeps, run: Begun, proposal: Proposal): ProposalOut {
+function store(deps: AllocationDeps, run: Begun, solved: Proposal): ProposalOut {
+  // Disrupted bookings were not pinned: each becomes a change, to its referral's new session or to nothing.
+  const language = new Map(run.problem.referrals.map((r) => [r.id, r.interpreter ? r.language : null]))
+  const released = run.disrupted.length === 0 ? null : releaseChanges(run.disrupted, solved.sessions, run.now.toISOString(), run.problem.policy, (id) => language.get(id) ?? null)
+  const proposal = released ? ({ ...solved, sessions: released.sessions, changes: released.changes } as Proposal) : solved
   return proposalOut(deps.allocations.create({ runDate: run.runDate, horizonWeeks: run.horizonWeeks, proposal, stateVersion: run.version }))
 }
 
@@ -185,7 +207,8 @@ export function commitAllocation(deps: AllocationDeps, id: string, now = new Dat
       throw new Conflict(`allocation ${id} was proposed for ${found.runDate}${begun ? ` and its session at ${begun.start} has begun` : ''}; run a new allocation and commit that`)
     }
   }
-  const outcome = deps.allocations.commit(id)
+  const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
+  const outcome = deps.allocations.commit(id, (s) => isLateCancellation(s, now, policy))
   if (!outcome.ok) {
     switch (outcome.why) {
       case 'not-found':

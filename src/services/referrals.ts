@@ -179,30 +179,51 @@ export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefin
 
 /**
  * One page of the referrals this caller may see, in id order after `after`; a municipality key
- * sees only its own whatever it asks. The status is derived, not stored, so the store is read in
- * chunks until the page is full and one more match shows whether another page follows.
+ * sees only its own whatever it asks. The status is derived at read time, by the store's query.
  */
 export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter, page: { readonly limit: number; readonly after?: string | undefined }, log?: WarnLog): Page<ReferralOut> {
   if (caller.role === 'municipality' && filter.municipality !== undefined && filter.municipality !== caller.municipality) return { items: [], next: null }
   const municipality = caller.role === 'municipality' ? caller.municipality : filter.municipality
   const ctx = readContext(referrals, caller)
-  const chunk = page.limit + 1
-  const candidates: ReferralOut[] = []
-  let after = page.after
-  while (candidates.length <= page.limit) {
-    const stored = referrals.listAfter({ municipality, after, limit: chunk })
-    const sessions = referrals.bookedSessions(stored.map((r) => r.id), ownMunicipality(caller))
-    for (const r of stored) {
-      const view = referralView(r, sessions.get(r.id) ?? [], ctx, referrals)
-      if (filter.status === undefined || view.status === filter.status) candidates.push(view)
-    }
-    if (stored.length < chunk) break
-    after = stored[stored.length - 1]!.id
-  }
+  // The store filters by status (in SQL, at this read's time); one more row than the page shows whether another follows.
+  const status = filter.status === undefined ? undefined : { is: filter.status, now: ctx.now, today: ctx.today }
+  const stored = referrals.listAfter({ municipality, after: page.after, limit: page.limit + 1, status })
+  const sessions = referrals.bookedSessions(stored.map((r) => r.id), ownMunicipality(caller))
+  const candidates = stored.map((r) => referralView(r, sessions.get(r.id) ?? [], ctx, referrals))
   const shown = pageOf(candidates, page.limit, (r) => [r.id])
   auditIdentityReads(referrals, caller, shown.items)
   warnUnreadable(ctx, log)
   return shown
+}
+
+/**
+ * The case references (externalRef) of these referrals, for a page that lists sessions: only what
+ * the caller may see of identity, and audited like any read of it.
+ */
+export function referralLabels(referrals: ReferralRepository, caller: Caller, ids: readonly string[]): Map<string, string> {
+  const labels = new Map<string, string>()
+  const shown: { id: string; municipality: string }[] = []
+  for (const id of new Set(ids)) {
+    const r = referrals.findById(id)
+    if (!r || !seesIdentity(caller, r.municipality)) continue
+    labels.set(id, r.externalRef)
+    shown.push(r)
+  }
+  auditIdentityReads(referrals, caller, shown)
+  return labels
+}
+
+/** Find referrals by the municipality's case reference (exact first, then those it begins); a municipality searches only its own. */
+export function searchReferrals(referrals: ReferralRepository, caller: Caller, ref: string, limit = 50): ReferralOut[] {
+  const municipality = caller.role === 'municipality' ? caller.municipality : undefined
+  // An analyst has no case references to search by (pseudonymised).
+  if (caller.role === 'analyst') return []
+  const found = referrals.searchByExternalRef(ref.trim(), municipality, limit)
+  const ctx = readContext(referrals, caller)
+  const sessions = referrals.bookedSessions(found.map((r) => r.id), ownMunicipality(caller))
+  const views = found.map((r) => referralView(r, sessions.get(r.id) ?? [], ctx, referrals))
+  auditIdentityReads(referrals, caller, views)
+  return views
 }
 
 /**
@@ -244,7 +265,7 @@ export function patchReferral(
     }
     if (p.withdrawn) {
       const { policy } = readContext(referrals, caller, now)
-      const late = (s: StoredSession) => isLateCancellation(s, now, policy.lateCancellationHours)
+      const late = (s: StoredSession) => isLateCancellation(s, now, policy)
       for (const s of coming) {
         if (s.kind === 'group' && referrals.leaveGroup(s.id, id) > 0) continue
         sessions.cancel(s.id, 'referral withdrawn', late, now)

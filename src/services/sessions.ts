@@ -1,4 +1,4 @@
-import { hoursBetween } from '../../solver/calendar.ts'
+import { isLateCancellation as lateCancellationRule, type InterpreterService } from '../../solver/rules/late-cancellation.ts'
 import { resolvePolicy } from '../../solver/policy.ts'
 import type { Caller } from '../auth/index.ts'
 import { todayInOslo } from '../clock.ts'
@@ -48,13 +48,16 @@ export function listSessions(sessions: SessionRepository, caller: Caller, q: Ses
 }
 
 /**
- * Late when an interpreted session is cancelled less than lateCancellationHours before its start
- * (the interpreter service bills it). A session without interpreter is never late.
+ * Cancelling, moving or withdrawing at `now` is late when the interpreter service serving the
+ * session's language bills it (solver/rules/late-cancellation.ts: clock hours or working hours;
+ * without services, the policy's lateCancellationHours). A session without interpreter is never late.
  */
-export function isLateCancellation(s: StoredSession, now: Date, lateCancellationHours: number): boolean {
-  if (s.interpreterOrderBy === null) return false
-  return hoursBetween(now.toISOString(), s.start) < lateCancellationHours
+export function isLateCancellation(s: StoredSession, now: Date, terms: LateCancellationTerms): boolean {
+  return lateCancellationRule({ start: s.start, interpreted: s.interpreterOrderBy !== null, language: s.language }, now.toISOString(), terms)
 }
+
+/** What the rule reads from the policy. */
+export type LateCancellationTerms = { readonly lateCancellationHours: number; readonly interpreterServices?: readonly InterpreterService[] | undefined }
 
 /**
  * Cancel a booked session that has not begun; the later sessions that depended on it go with it
@@ -69,7 +72,7 @@ export function cancelSession(
   now: Date = new Date(),
 ): { lateCancellation: boolean; alsoCancelled: { id: string; kind: StoredSession['kind']; start: string; lateCancellation: boolean }[] } {
   const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
-  const outcome = deps.sessions.cancel(id, reason, (s) => isLateCancellation(s, now, policy.lateCancellationHours), now)
+  const outcome = deps.sessions.cancel(id, reason, (s) => isLateCancellation(s, now, policy), now)
   if (!outcome.ok) {
     if (outcome.why === 'not-found') throw new NotFound(`no session ${id}`)
     if (outcome.why === 'begun') throw new Conflict(`session ${id} has already begun or been held; only sessions still to come can be cancelled`)

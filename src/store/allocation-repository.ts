@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import type { Change } from '../../solver/repair.ts'
 import type { Proposal, Session } from '../../solver/types.ts'
+import { ChangeStale, createChangeRepository, SlotTaken } from './change-repository.ts'
+import type { StoredSession } from './session-repository.ts'
 import type { Db } from './db.ts'
 import { bumpStateVersion, stateVersion } from './state.ts'
 
@@ -84,7 +87,8 @@ export function createAllocationRepository(db: Db) {
     .prepare(`SELECT 1 FROM sessions WHERE counsellor_id = ? AND status = 'booked' AND start_utc < ? AND end_utc > ? LIMIT 1`)
     .pluck()
 
-  const commitTx = db.transaction((id: string): CommitOutcome => {
+  const changeRepo = createChangeRepository(db)
+  const commitTx = db.transaction((id: string, lateOf: (s: StoredSession) => boolean): CommitOutcome => {
           const row = byId.get(id) as Row | undefined
           if (!row) return { ok: false, why: 'not-found' }
           if (row.status !== 'proposed') return { ok: false, why: 'not-proposed', status: row.status }
@@ -93,7 +97,11 @@ export function createAllocationRepository(db: Db) {
             setStatus.run({ id, status: 'stale', committed_at: null })
             return { ok: false, why: 'state-moved', builtOn: row.state_version, now }
           }
-          const fresh = (JSON.parse(row.proposal) as Proposal).sessions.filter((s: Session) => s.pinned !== true)
+          const proposal = JSON.parse(row.proposal) as Proposal & { changes?: Change[] }
+          // A session with an id moves a booking (a repair, or a disrupted booking released): rewritten in place.
+          const unpinned = proposal.sessions.filter((s: Session) => s.pinned !== true) as (Session & { id?: string })[]
+          changeRepo.apply(id, proposal.changes ?? [], unpinned.filter((s) => s.id !== undefined), lateOf, new Date())
+          const fresh = unpinned.filter((s) => s.id === undefined)
           for (const s of fresh) {
             if (overlapping.get(s.counsellorId, utc(s.end), utc(s.start)) !== undefined) {
               // Throwing rolls back whatever this commit inserted so far.
@@ -150,11 +158,12 @@ export function createAllocationRepository(db: Db) {
      * two processes committing at once serialize on the write lock and the second sees the first's
      * version bump. A proposal whose state moved is marked stale.
      */
-    commit(id: string): CommitOutcome {
+    commit(id: string, lateOf: (s: StoredSession) => boolean = () => false): CommitOutcome {
       try {
-        return commitTx.immediate(id)
+        return commitTx.immediate(id, lateOf)
       } catch (err) {
-        if (err instanceof OverlapError) return { ok: false, why: 'overlap', counsellorId: err.counsellorId, start: err.start }
+        if (err instanceof OverlapError || err instanceof SlotTaken) return { ok: false, why: 'overlap', counsellorId: err.counsellorId, start: err.start }
+        if (err instanceof ChangeStale) return { ok: false, why: 'state-moved', builtOn: -1, now: stateVersion(db) }
         throw err
       }
     },
