@@ -1,5 +1,5 @@
 import type { CounsellorInput, CounsellorWire } from '../schemas/counsellor.ts'
-import type { Db } from './db.ts'
+import { immediate, type Db } from './db.ts'
 import { bumpStateVersion } from './state.ts'
 
 export type CounsellorRepository = ReturnType<typeof createCounsellorRepository>
@@ -47,7 +47,7 @@ export function createCounsellorRepository(db: Db) {
       return (all.all() as Row[]).map(fromRow)
     },
     /** Create or replace a counsellor (PUT semantics); `created` tells which. */
-    put: db.transaction((id: string, c: CounsellorInput): { created: boolean; counsellor: CounsellorWire } => {
+    put: immediate(db.transaction((id: string, c: CounsellorInput): { created: boolean; counsellor: CounsellorWire } => {
       const created = byId.get(id) === undefined
       upsert.run({
         id,
@@ -62,6 +62,6 @@ export function createCounsellorRepository(db: Db) {
       })
       bumpStateVersion(db)
       return { created, counsellor: fromRow(byId.get(id) as Row) }
-    }),
+    })),
   }
 }

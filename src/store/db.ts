@@ -24,6 +24,17 @@ export function openDatabase(path: string = DEFAULT_DB_PATH): Db {
   return db
 }
 
+/**
+ * A transaction function that always begins with BEGIN IMMEDIATE (nested in another transaction it
+ * is a savepoint, as any). For read-then-write work: a deferred transaction that read a snapshot
+ * another process has since written past fails at once with SQLITE_BUSY, which busy_timeout cannot
+ * wait out; taking the write lock first makes the second writer wait its turn instead.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function immediate<F extends (...args: any[]) => any>(tx: Database.Transaction<F>): F {
+  return ((...args: Parameters<F>) => (tx.immediate as unknown as (...a: Parameters<F>) => ReturnType<F>)(...args)) as F
+}
+
 /** The migration files `NNN-name.sql`, in order of their number. */
 export function migrationFiles(): { version: number; name: string; sql: string }[] {
   return readdirSync(MIGRATIONS_DIR)

@@ -1,5 +1,5 @@
 import type { PolicyInput } from '../../solver/types.ts'
-import type { Db } from './db.ts'
+import { immediate, type Db } from './db.ts'
 import { bumpStateVersion } from './state.ts'
 
 export type SettingsRepository = ReturnType<typeof createSettingsRepository>
@@ -17,11 +17,11 @@ export function createSettingsRepository(db: Db) {
     policyInput: (): PolicyInput | undefined => read<PolicyInput>('policy'),
     interpreterCapacity: (): Record<string, number> | undefined => read<Record<string, number>>('interpreterCapacity'),
     /** Replace both settings in one transaction; an absent interpreterCapacity means unlimited. */
-    update: db.transaction((policy: PolicyInput, interpreterCapacity: Record<string, number> | undefined) => {
+    update: immediate(db.transaction((policy: PolicyInput, interpreterCapacity: Record<string, number> | undefined) => {
       upsert.run('policy', JSON.stringify(policy))
       if (interpreterCapacity === undefined) remove.run('interpreterCapacity')
       else upsert.run('interpreterCapacity', JSON.stringify(interpreterCapacity))
       bumpStateVersion(db)
-    }),
+    })),
   }
 }
