@@ -4,7 +4,7 @@ import type { PolicyInput } from '../../solver/types.ts'
 import type { ReferralInput } from '../schemas/referral.ts'
 import type { SessionWire } from '../schemas/session.ts'
 import type { DufCipher } from './crypto.ts'
-import type { Db } from './db.ts'
+import { immediate, type Db } from './db.ts'
 import { bumpStateVersion } from './state.ts'
 
 export type ReferralRepository = ReturnType<typeof createReferralRepository>
@@ -90,6 +90,22 @@ function fromRow(r: Row): StoredReferral {
 
 const bool = (b: boolean) => (b ? 1 : 0)
 
+export type ReferralStatus = 'pending' | 'deferred' | 'blocked' | 'scheduled' | 'completed' | 'withdrawn'
+
+/**
+ * A referral's status in SQL, for the row `r` at @now_utc (ISO UTC) and @today (Oslo date), in
+ * referralStatus's order. end_utc is written by toISOString, so text order is time order.
+ */
+const STATUS_SQL = `CASE
+    WHEN r.withdrawn_at IS NOT NULL THEN 'withdrawn'
+    WHEN EXISTS (SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
+                 WHERE sr.referral_id = r.id AND s.status = 'booked' AND s.kind = 'individual' AND s.end_utc <= @now_utc) THEN 'completed'
+    WHEN EXISTS (SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
+                 WHERE sr.referral_id = r.id AND s.status = 'booked') THEN 'scheduled'
+    WHEN r.deferred_until IS NOT NULL AND r.deferred_until > @today THEN 'deferred'
+    WHEN r.track = 'ordinary' AND r.competence_mapping_done = 0 THEN 'blocked'
+    ELSE 'pending' END`
+
 /** The mutable fields PATCH may change; undefined leaves a field as it is, null clears it. */
 export type ReferralChanges = {
   readonly competenceMappingDone?: boolean
@@ -107,9 +123,13 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
   const all = db.prepare('SELECT * FROM referrals ORDER BY municipality, referred_on, external_ref')
   const ofMunicipality = db.prepare('SELECT * FROM referrals WHERE municipality = ? ORDER BY referred_on, external_ref')
   // Pages go by id: it never changes, so a walk through the pages sees every referral once.
+  // The status filter runs here, not in JavaScript: a rare status among 10,000 referrals is one
+  // indexed scan, not 10,000 rows mapped and dropped (issue 13). STATUS_SQL mirrors referralStatus
+  // in services/referrals.ts; test/src/referrals-status.test.ts keeps the two in step.
   const pageAfter = db.prepare(
-    `SELECT * FROM referrals
-     WHERE (@municipality IS NULL OR municipality = @municipality) AND (@after IS NULL OR id > @after)
+    `SELECT * FROM (SELECT r.*, ${STATUS_SQL} AS derived_status FROM referrals r
+       WHERE (@municipality IS NULL OR r.municipality = @municipality) AND (@after IS NULL OR r.id > @after))
+     WHERE @status IS NULL OR derived_status = @status
      ORDER BY id LIMIT @limit`,
   )
   const hasBooked = db
@@ -192,7 +212,7 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
   }
 
   /** All or nothing: insert new (municipality, externalRef) pairs, replace known ones, unless one is already scheduled or withdrawn. */
-  const upsertBatch = db.transaction((items: readonly ReferralWrite[]): UpsertOutcome => {
+  const upsertTx = db.transaction((items: readonly ReferralWrite[]): UpsertOutcome => {
     const existing = items.map((r) => idByRef.get(r.municipality, r.externalRef) as string | undefined)
     const scheduled = existing.flatMap((id, index) => (id !== undefined && hasBooked.get(id) !== undefined ? [index] : []))
     const withdrawn = existing.flatMap((id, index) => (id !== undefined && isWithdrawn.get(id) !== undefined ? [index] : []))
@@ -227,13 +247,27 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
       return rows.map(fromRow)
     },
     /** Up to `limit` referrals in id order after the id `after` (all of them or one municipality's): one page. */
-    listAfter(q: { readonly municipality?: string | undefined; readonly after?: string | undefined; readonly limit: number }): StoredReferral[] {
-      const rows = pageAfter.all({ municipality: q.municipality ?? null, after: q.after ?? null, limit: q.limit }) as Row[]
+    listAfter(q: {
+      readonly municipality?: string | undefined
+      readonly after?: string | undefined
+      readonly limit: number
+      /** Only referrals of this status at `now` (and `today`, its Oslo date). */
+      readonly status?: { readonly is: ReferralStatus; readonly now: Date; readonly today: string } | undefined
+    }): StoredReferral[] {
+      const rows = pageAfter.all({
+        municipality: q.municipality ?? null,
+        after: q.after ?? null,
+        limit: q.limit,
+        status: q.status?.is ?? null,
+        now_utc: (q.status?.now ?? new Date()).toISOString(),
+        today: q.status?.today ?? '',
+      }) as Row[]
       return rows.map(fromRow)
     },
-    upsertBatch,
+    // Immediate: the batch reads before it writes (see db.ts immediate); so do update and PUT counsellor.
+    upsertBatch: immediate(upsertTx),
     /** Apply a PATCH in one transaction; false when the referral does not exist. */
-    update: db.transaction((id: string, c: ReferralChanges): boolean => {
+    update: immediate(db.transaction((id: string, c: ReferralChanges): boolean => {
       const setDeferral = c.deferredUntil !== undefined || c.deferralReason !== undefined
       const info = patch.run({
         id,
@@ -249,7 +283,7 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
       if (info.changes === 0) return false
       bumpStateVersion(db)
       return true
-    }),
+    })),
     /**
      * Booked sessions per referral id, in start order. A group session lists all its referrals, or
      * with `municipality` only that municipality's (a municipality key sees no other's ids).

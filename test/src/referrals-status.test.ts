@@ -36,3 +36,54 @@ t.test('the deadline follows the centre\'s policy setting', async (t) => {
   db.prepare("INSERT INTO settings (key, value) VALUES ('policy', ?)").run(JSON.stringify({ deadlineMonths: 2 }))
   t.equal(await read(), '2025-01-30', 'a centre with a 2-month deadline sees 2 months')
 })
+
+t.test('the status filter of GET /v1/referrals (in SQL) agrees with the status each referral reads back with', async (t) => {
+  const { app, auth, db } = await build(t)
+  const refs = [
+    referral({ externalRef: 'pending' }),
+    referral({ externalRef: 'blocked', competenceMappingDone: false }),
+    referral({ externalRef: 'deferred', deferredUntil: '2099-01-01', deferralReason: 'not ready' }),
+    referral({ externalRef: 'deferral-over', deferredUntil: '2025-02-02', deferralReason: 'was not ready' }),
+    referral({ externalRef: 'scheduled' }),
+    referral({ externalRef: 'completed' }),
+    referral({ externalRef: 'group-held' }),
+    referral({ externalRef: 'withdrawn' }),
+    referral({ externalRef: 'cancelled-only' }),
+  ]
+  const res = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.coordinator, payload: { referrals: refs } })
+  t.equal(res.statusCode, 200, res.body)
+  const id = new Map(refs.map((r, i) => [r.externalRef as string, res.json().ids[i] as string]))
+  db.prepare("INSERT INTO counsellors (id, name, municipalities, weekly, absences, updated_at) VALUES ('c', 'C', '[]', '[]', '[]', '2025-01-01')").run()
+  const session = db.prepare(
+    "INSERT INTO sessions (id, counsellor_id, kind, language, start, end, start_utc, end_utc, status) VALUES (?, 'c', ?, 'ar', ?, ?, ?, ?, ?)",
+  )
+  const member = db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)')
+  const book = (sid: string, ref: string, kind: string, endUtc: string, status = 'booked') => {
+    session.run(sid, kind, endUtc, endUtc, endUtc, endUtc, status)
+    member.run(sid, id.get(ref))
+  }
+  book('s1', 'scheduled', 'individual', '2099-03-03T10:00:00.000Z')
+  book('s2', 'completed', 'individual', '2025-03-03T10:00:00.000Z')
+  book('s3', 'group-held', 'group', '2025-03-03T10:00:00.000Z')
+  book('s4', 'cancelled-only', 'individual', '2025-03-03T10:00:00.000Z', 'cancelled')
+  db.prepare('UPDATE referrals SET withdrawn_at = ? WHERE id = ?').run('2025-03-01T00:00:00Z', id.get('withdrawn'))
+
+  const all = (await app.inject({ method: 'GET', url: '/v1/referrals?limit=100', headers: auth.coordinator })).json().referrals as { externalRef: string; status: string }[]
+  const expected: Record<string, string> = {
+    pending: 'pending', blocked: 'blocked', deferred: 'deferred', 'deferral-over': 'pending', scheduled: 'scheduled',
+    completed: 'completed', 'group-held': 'scheduled', withdrawn: 'withdrawn', 'cancelled-only': 'pending',
+  }
+  t.same(Object.fromEntries(all.map((r) => [r.externalRef, r.status])), expected, 'each referral reads back with its status')
+  for (const status of ['pending', 'deferred', 'blocked', 'scheduled', 'completed', 'withdrawn']) {
+    const page = (await app.inject({ method: 'GET', url: `/v1/referrals?status=${status}&limit=100`, headers: auth.coordinator })).json()
+    const got = (page.referrals as { externalRef: string; status: string }[]).map((r) => r.externalRef).sort()
+    const want = Object.entries(expected).filter(([, s]) => s === status).map(([ref]) => ref).sort()
+    t.same(got, want, `?status=${status} lists exactly the referrals reading back as ${status}`)
+  }
+  const one = (await app.inject({ method: 'GET', url: '/v1/referrals?status=pending&limit=1', headers: auth.coordinator })).json()
+  t.equal(one.referrals.length, 1, 'limit=1 gives one')
+  t.type(one.nextCursor, 'string', 'and says another pending referral follows')
+  const next = (await app.inject({ method: 'GET', url: `/v1/referrals?status=pending&limit=5&cursor=${encodeURIComponent(one.nextCursor)}`, headers: auth.coordinator })).json()
+  t.equal(next.referrals.length, 2, 'the next page holds the other two pending ones')
+  t.equal(next.nextCursor, null, 'and is the last')
+})
