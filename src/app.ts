@@ -14,8 +14,10 @@ import { authenticate } from './auth/index.ts'
 import { Conflict, Forbidden, Validation, type ProblemItem } from './errors.ts'
 import allocationRoutes from './routes/allocations.ts'
 import auditRoutes from './routes/audit.ts'
+import webApp from './web/plugin.ts'
 import capacityRoutes from './routes/capacity.ts'
 import counsellorRoutes from './routes/counsellors.ts'
+import disruptionRoutes from './routes/disruptions.ts'
 import healthRoutes from './routes/health.ts'
 import policyRoutes from './routes/policy.ts'
 import referralRoutes from './routes/referrals.ts'
@@ -52,6 +54,8 @@ export type BuildOptions = {
   readonly logger?: FastifyBaseLogger
   /** TILDELING_SECRET: without it, no DUF number is accepted. */
   readonly secret?: string | undefined
+  /** TILDELING_PUBLIC_URL: the address people open; an https one makes the page cookies Secure. */
+  readonly publicUrl?: string | undefined
   /** The solve worker pool; default the process's shared one. Tests pass their own to hold a run. */
   readonly solvePool?: SolvePool
 }
@@ -126,6 +130,8 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(replayRoutes)
   await app.register(capacityRoutes)
   await app.register(auditRoutes)
+  await app.register(webApp, { publicUrl: opts.publicUrl })
+  await app.register(disruptionRoutes)
   // ---- end of route plugins ----
 
   return app

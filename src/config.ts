@@ -8,6 +8,8 @@ export type Config = {
   readonly port: number
   readonly host: string
   readonly logLevel: string
+  /** TILDELING_PUBLIC_URL: the address people open (sign-in links, calendar URLs); https makes cookies Secure. */
+  readonly publicUrl: string
 }
 
 export class ConfigError extends Error {
@@ -25,5 +27,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
+    publicUrl: (env.TILDELING_PUBLIC_URL || 'http://127.0.0.1:3000').replace(/\/+$/, ''),
   }
 }

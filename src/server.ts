@@ -8,6 +8,7 @@ export type ServerOptions = {
   readonly port: number
   readonly host: string
   readonly secret: string | undefined
+  readonly publicUrl?: string | undefined
   readonly logLevel?: string
   /** Defaults to a pino logger, pretty when stdout is a terminal and JSON lines otherwise. */
   readonly logger?: Logger
@@ -22,7 +23,7 @@ export type RunningServer = { readonly app: TildelingApp; readonly url: string; 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', pretty: process.stdout.isTTY === true })
   const db = openDatabase(opts.dbPath)
-  const app = await buildApp({ db, logger, secret: opts.secret })
+  const app = await buildApp({ db, logger, secret: opts.secret, publicUrl: opts.publicUrl })
   // Serving without the secret the stored DUF numbers were encrypted with would hide them from
   // every read (and a new secret would mix numbers under two keys): refuse, and say which it is.
   const duf = app.store.referrals.dufReadability()

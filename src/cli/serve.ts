@@ -17,6 +17,7 @@ export function registerServe(program: Command): void {
         port: opts.port ?? config.port,
         host: opts.host ?? config.host,
         secret: config.secret,
+        publicUrl: config.publicUrl,
         logLevel: config.logLevel,
       })
     })

@@ -119,6 +119,10 @@ export type ReferralChanges = {
 export function createReferralRepository(db: Db, cipher: DufCipher | undefined) {
   const byId = db.prepare('SELECT * FROM referrals WHERE id = ?')
   const idByRef = db.prepare('SELECT id FROM referrals WHERE municipality = ? AND external_ref = ?').pluck()
+  // A search by case reference: the exact one first, then those it begins (LIKE with the wildcards escaped).
+  const byRefPrefix = db.prepare(
+    "SELECT * FROM referrals WHERE (@municipality IS NULL OR municipality = @municipality) AND external_ref LIKE @prefix ESCAPE '\\' ORDER BY external_ref = @ref DESC, external_ref LIMIT @limit",
+  )
   const isWithdrawn = db.prepare('SELECT 1 FROM referrals WHERE id = ? AND withdrawn_at IS NOT NULL').pluck()
   const all = db.prepare('SELECT * FROM referrals ORDER BY municipality, referred_on, external_ref')
   const ofMunicipality = db.prepare('SELECT * FROM referrals WHERE municipality = ? ORDER BY referred_on, external_ref')
@@ -263,6 +267,11 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
         today: q.status?.today ?? '',
       }) as Row[]
       return rows.map(fromRow)
+    },
+    /** Referrals whose externalRef begins with `ref` (case-insensitive), the exact match first; one municipality's or all. */
+    searchByExternalRef(ref: string, municipality: string | undefined, limit: number): StoredReferral[] {
+      const prefix = `${ref.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      return (byRefPrefix.all({ municipality: municipality ?? null, prefix, ref, limit }) as Row[]).map(fromRow)
     },
     // Immediate: the batch reads before it writes (see db.ts immediate); so do update and PUT counsellor.
     upsertBatch: immediate(upsertTx),
