@@ -4,15 +4,38 @@ import { startServer } from '../server.ts'
 import { loadDemoCentre } from '../services/demo.ts'
 import { openDatabase } from '../store/db.ts'
 import { createKeyRepository } from '../store/key-repository.ts'
+import { createUserRepository, type UserRepository } from '../store/user-repository.ts'
+import type { Role } from '../auth/caller.ts'
+import { loginLink } from './users.ts'
+
+/** One demo account per role: the people who use the web application. */
+const DEMO_ACCOUNTS: readonly { email: string; name: string; role: Role; municipality?: string }[] = [
+  { email: 'koordinator@demo.tildeling.no', name: 'Kari Koordinator', role: 'coordinator' },
+  { email: 'radgiver.5001@demo.tildeling.no', name: 'Rune Rådgiver', role: 'municipality', municipality: '5001' },
+  { email: 'analytiker@demo.tildeling.no', name: 'Anne Analytiker', role: 'analyst' },
+]
+
+/** A fresh one-time sign-in token per demo account (created on the first run, renewed on later ones). */
+function demoSignInTokens(users: UserRepository): { role: Role; email: string; token: string }[] {
+  return DEMO_ACCOUNTS.map((a) => ({
+    role: a.role,
+    email: a.email,
+    token: users.findByEmail(a.email) ? users.reissue(a.email) : users.create(a).token,
+  }))
+}
 import { parsePort } from './options.ts'
 
 /** The ready-to-paste commands, with the keys filled in. */
-export function demoInstructions(url: string, coordinatorKey: string, municipalityKey: string, dbPath: string): string {
+export function demoInstructions(url: string, coordinatorKey: string, municipalityKey: string, dbPath: string, signIn: readonly { role: Role; email: string; token: string }[] = []): string {
   const auth = `-H "Authorization: Bearer ${coordinatorKey}"`
   const json = `-H 'content-type: application/json'`
   return `
 tildeling demo: a career centre with 4 counsellors and 40 referrals from 3 municipalities is loaded
 into ${dbPath} and served at ${url} (OpenAPI page: ${url}/docs).
+
+Open ${url} in a browser. Sign in once with a link below (one-time, valid 72 hours); it lets you
+choose a password for that account:
+${signIn.map((s) => `  ${s.role.padEnd(12)} ${s.email.padEnd(32)} ${loginLink(url, s.token)}`).join('\n')}
 
 Coordinator key (shown once):   ${coordinatorKey}
 Municipality key (5001):        ${municipalityKey}
@@ -49,10 +72,12 @@ export function registerDemo(program: Command): void {
       const dbPath = opts.db ?? config.dbPath
       const db = openDatabase(dbPath)
       let keys
+      let signIn
       try {
         const loaded = loadDemoCentre(db)
         const repo = createKeyRepository(db)
         keys = { coordinator: repo.create('coordinator').key, municipality: repo.create('municipality', '5001').key }
+        signIn = demoSignInTokens(createUserRepository(db))
         process.stdout.write(
           `Loaded the demo centre for the week of ${loaded.runDate}: ${loaded.counsellors} counsellors, ${loaded.created} referrals created, ${loaded.updated} updated` +
             (loaded.skipped > 0 ? `, ${loaded.skipped} already scheduled or withdrawn left as they are` : '') +
@@ -63,6 +88,6 @@ export function registerDemo(program: Command): void {
       }
       // Request logs would bury the instructions; LOG_LEVEL=info brings them back.
       const server = await startServer({ dbPath, port: opts.port ?? config.port, host: config.host, secret: config.secret, logLevel: process.env.LOG_LEVEL ?? 'warn' })
-      process.stdout.write(demoInstructions(server.url, keys.coordinator, keys.municipality, dbPath))
+      process.stdout.write(demoInstructions(server.url, keys.coordinator, keys.municipality, dbPath, signIn))
     })
 }
