@@ -1,0 +1,84 @@
+// The browser tests' harness: the real app on a fresh database, listening on 127.0.0.1, and one
+// real Chromium per test file (Debian's package; Playwright cannot download one here).
+import AxeBuilder from '@axe-core/playwright'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Test } from 'tap'
+import type { Role } from '../../src/auth/caller.ts'
+import { buildApp, type TildelingApp } from '../../src/app.ts'
+import { openDatabase, type Db } from '../../src/store/db.ts'
+import { createUserRepository, type User, type UserRepository } from '../../src/store/user-repository.ts'
+import { TEST_SECRET } from '../helpers/build.ts'
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+export type Web = {
+  readonly app: TildelingApp
+  readonly db: Db
+  readonly users: UserRepository
+  /** http://127.0.0.1:<port> */
+  readonly base: string
+  readonly browser: Browser
+  /** A fresh browser context (its own cookies) with one page, closed with the browser. */
+  anonymous(): Promise<{ context: BrowserContext; page: Page }>
+  /** A new account of the role, already signed in (a session cookie set as sign-in sets it). */
+  signedIn(role: Role, opts?: { municipality?: string; email?: string; name?: string }): Promise<{ context: BrowserContext; page: Page; user: User }>
+}
+
+let accounts = 0
+
+/** Start the app and a browser for one test file; both are closed when the file's test ends. */
+export async function startWeb(t: Test): Promise<Web> {
+  const db = openDatabase(':memory:')
+  const app = await buildApp({ db, secret: TEST_SECRET })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('the app listens on no TCP port')
+  const base = `http://127.0.0.1:${address.port}`
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  t.teardown(async () => {
+    await browser.close()
+    await app.close()
+    db.close()
+  })
+  const users = createUserRepository(db)
+
+  async function anonymous() {
+    const context = await browser.newContext({ baseURL: base, locale: 'nb-NO', timezoneId: 'Europe/Oslo' })
+    // A failing step should fail in seconds, not at tap's file timeout.
+    context.setDefaultTimeout(10_000)
+    return { context, page: await context.newPage() }
+  }
+
+  async function signedIn(role: Role, opts: { municipality?: string; email?: string; name?: string } = {}) {
+    const municipality = role === 'municipality' ? (opts.municipality ?? '5001') : undefined
+    const email = opts.email ?? `${role}-${++accounts}@example.no`
+    const { user } = users.create({ email, role, municipality, name: opts.name ?? `Test ${role}` })
+    const { context, page } = await anonymous()
+    await context.addCookies([{ name: 'tl_session', value: users.startSession(user.id), url: base, httpOnly: true, sameSite: 'Lax' }])
+    return { context, page, user }
+  }
+
+  return { app, db, users, base, browser, anonymous, signedIn }
+}
+
+/** axe's WCAG 2.1 A and AA rules on the page as it stands; each violation as "rule: target (summary)". */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help})`))
+}
+
+/** Assert that axe finds no WCAG 2.1 A/AA violation on the page, naming the page in the message. */
+export async function assertAccessible(t: Test, page: Page, name: string): Promise<void> {
+  const violations = await axeViolations(page)
+  t.same(violations, [], `axe: no WCAG 2.1 A/AA violation on ${name} (${new URL(page.url()).pathname})`)
+}
+
+/** Errors a person would see as a broken page: blocked by the CSP, or a script that threw. */
+export function watchPageErrors(page: Page): string[] {
+  const seen: string[] = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) seen.push(msg.text())
+  })
+  page.on('pageerror', (err) => seen.push(err.message))
+  return seen
+}
