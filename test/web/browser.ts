@@ -1,6 +1,7 @@
 // The browser tests' harness: the real app on a fresh database, listening on 127.0.0.1, and one
 // real Chromium per test file (Debian's package; Playwright cannot download one here).
-import AxeBuilder from '@axe-core/playwright'
+// The named export: its types are the CommonJS build's, where the default import is the module.
+import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
 import type { Role } from '../../src/auth/caller.ts'
