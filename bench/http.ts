@@ -214,6 +214,7 @@ try {
     '|---|---|---|---|---|',
     ...solveRows,
     '',
+    '',
   ].join('\n')
   process.stdout.write(`${section}\n`)
   writeSection(join(ROOT, 'bench/README.md'), section)
