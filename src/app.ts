@@ -23,6 +23,7 @@ import policyRoutes from './routes/policy.ts'
 import referralRoutes from './routes/referrals.ts'
 import replayRoutes from './routes/replays.ts'
 import sessionRoutes from './routes/sessions.ts'
+import { loneSurrogatePaths } from './schemas/common.ts'
 import type { Problem } from './schemas/problem.ts'
 import { createCounsellorRepository, type CounsellorRepository } from './store/counsellor-repository.ts'
 import { createDufCipher } from './store/crypto.ts'
@@ -69,8 +70,23 @@ export async function buildApp(opts: BuildOptions) {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => randomUUID(),
-    requestIdHeader: 'x-request-id',
+    // A client's x-request-id is kept only when it is short and plain (it is echoed and logged);
+    // anything else gets an id of ours, so a 15 kB or control-character id never reaches a log line.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    // A body trickling in a byte at a time must not hold a connection (and a shutdown) open for long.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: REQUEST_TIMEOUT_MS,
+    // Node's HTTP parser refuses some requests (an unencoded non-ASCII path, oversized headers)
+    // before Fastify routes them; they get problem+json too, not Fastify's plain JSON.
+    clientErrorHandler,
+    // A path Fastify cannot decode (FST_ERR_BAD_URL: a broken %-escape) is answered before the error handler.
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(reply, { type: problemType(400), title: TITLES[400]!, status: 400, detail: `${error.message}; percent-encode the path as UTF-8 (RFC 3986)` })
+    },
   }).withTypeProvider<ZodTypeProvider>()
 
   // The API speaks JSON only; without this Fastify would parse text/plain and answer 422, not 415.
@@ -99,6 +115,18 @@ export async function buildApp(opts: BuildOptions) {
     if (underV1(request.routeOptions.url ?? '') || underV1(request.url)) await auth(request)
   })
 
+  // JSON can carry an unpaired surrogate ("\ud800") that no string field can store faithfully:
+  // refuse it in any field of any body before a schema or a service sees it.
+  app.addHook('preValidation', async (request) => {
+    const paths = loneSurrogatePaths(request.body)
+    if (paths.length > 0) {
+      throw new Validation(
+        `the body holds ${paths.length} text value${paths.length === 1 ? '' : 's'} with an unpaired UTF-16 surrogate, which is not a character`,
+        paths.map((path) => ({ path, message: 'contains an unpaired surrogate (e.g. \\ud800 without its pair); send well-formed Unicode text' })),
+      )
+    }
+  })
+
   app.setErrorHandler(problemHandler)
   app.setNotFoundHandler((request, reply) => {
     sendProblem(reply, { type: problemType(404), title: TITLES[404] ?? 'Not Found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` })
@@ -112,7 +140,10 @@ export async function buildApp(opts: BuildOptions) {
         description:
           'Scheduling and capacity for career guidance of newly settled refugees. Every request under /v1 carries `Authorization: Bearer <key>`; every error is `application/problem+json` (RFC 9457).',
         version: '0.1.0',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
+      // Relative: the document describes the server it is served from, whatever its address.
+      servers: [{ url: '/', description: 'this server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -139,8 +170,28 @@ export async function buildApp(opts: BuildOptions) {
 
 export type TildelingApp = Awaited<ReturnType<typeof buildApp>>
 
+/** A client's x-request-id we keep: up to 128 letters, digits and . _ : - (UUIDs, trace ids). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** How long a request (headers and body) may take to arrive; a 10 MB batch needs far less on any real link. */
+export const REQUEST_TIMEOUT_MS = 30_000
+
+/** Answer a request Node's parser refused (bad path bytes, headers too large, too slow) with problem+json, then close. */
+function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const detail =
+    status === 431 ? 'the request headers are too large' : status === 408 ? 'the request took too long to arrive' : 'the request could not be parsed; a path must be percent-encoded (RFC 3986), e.g. %C3%A5 for å'
+  const body = JSON.stringify({ type: problemType(status), title: TITLES[status] ?? 'Bad Request', status, detail } satisfies Problem)
+  socket.end(`HTTP/1.1 ${status} ${TITLES[status] ?? 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+}
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  408: 'Request Timeout',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
@@ -151,6 +202,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
@@ -200,7 +252,7 @@ function problemHandler(error: FastifyError, request: FastifyRequest, reply: Fas
     })
   }
   if (isResponseSerializationError(error)) {
-    request.log.error({ err: error, url: request.url }, 'response failed its schema')
+    request.log.error({ err: error, route: request.routeOptions.url }, 'response failed its schema')
     return sendProblem(reply, { type: problemType(500), title: TITLES[500]!, status: 500, detail: 'internal error; see the server log under this request id' })
   }
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500

@@ -29,6 +29,18 @@ export const REDACT_PATHS = [
   '*.body',
 ]
 
+/**
+ * What a log line says of a request: method, the matched route pattern and the path, never the
+ * query string (a client may put anything there, a `?duf=` value included), never headers.
+ */
+export function requestForLog(req: { method?: string; url?: string; routeOptions?: { url?: string | undefined } }): object {
+  return {
+    method: req.method,
+    ...(req.routeOptions?.url !== undefined && { route: req.routeOptions.url }),
+    path: (req.url ?? '').split('?', 1)[0],
+  }
+}
+
 export type LoggerSettings = { level?: string; pretty?: boolean; stream?: DestinationStream }
 
 /** The service's pino logger: JSON lines, pretty only when asked (server.ts asks when stdout is a TTY). */
@@ -36,6 +48,7 @@ export function createLogger({ level = 'info', pretty = false, stream }: LoggerS
   const options: LoggerOptions = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: requestForLog },
     ...(pretty && !stream && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }),
   }
   return stream ? pino(options, stream) : pino(options)

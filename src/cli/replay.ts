@@ -14,6 +14,15 @@ function parseSeed(value: string): number {
   return n
 }
 
+/**
+ * `out/<safe name>` for a scenario's name, always one folder below `out/`: letters, digits, `.`,
+ * `_` and `-` only, no leading dots (a name `..` once wrote into the working directory's parent).
+ */
+export function defaultReportDir(name: string): string {
+  const safe = name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[.-]+/, '').slice(0, 100)
+  return join('out', safe === '' ? 'scenario' : safe)
+}
+
 export function registerReplay(program: Command): void {
   program
     .command('replay')
@@ -44,7 +53,7 @@ export function registerReplay(program: Command): void {
         if (err instanceof ScenarioError) throw new CliError(err.message)
         throw err
       }
-      const dir = opts.out ?? join('out', name.replace(/[^\p{L}\p{N}._-]+/gu, '-'))
+      const dir = opts.out ?? defaultReportDir(name)
       const files = await writeReport(dir, name, runs)
       process.stdout.write(`${name}: ${runs[0]!.from} to ${runs[0]!.to}, seed ${runs[0]!.seed}\n\n`)
       process.stdout.write(comparisonTable(runs))

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -188,4 +188,23 @@ t.test('tildeling replay: a table on stdout, files in --out, no progress bar off
   t.equal(bad.stderr.trim().split('\n').length, 1, 'with one line on stderr')
   const missing = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'replay', join(dir, 'nope.json')]).catch((e) => e)
   t.match(missing.stderr, /^tildeling: cannot read .*nope\.json: ENOENT\n$/, 'a missing file is one line')
+})
+
+t.test('tildeling replay without --out writes under out/<safe name>/ whatever the scenario is called', async (t) => {
+  const { defaultReportDir } = await import('../../src/cli/replay.ts')
+  const { resolve, sep } = await import('node:path')
+  const outRoot = resolve('out') + sep
+  for (const name of ['..', '.', '../..', '../../etc', '/etc/passwd', '...', '.hidden', 'a/../../b', '', 'C:\\Windows', 'Trøndelag 2020']) {
+    const dir = resolve(defaultReportDir(name))
+    t.ok(dir.startsWith(outRoot) && !dir.slice(outRoot.length).includes(sep), `${JSON.stringify(name)} -> ${defaultReportDir(name)}: one folder inside out/`)
+  }
+  t.equal(defaultReportDir('Trøndelag 2020'), join('out', 'Trøndelag-2020'), 'a plain name keeps its letters')
+
+  const dir = mkdtempSync(join(tmpdir(), 'replay-cli-dots-'))
+  const file = join(dir, 'scenario.json')
+  writeFileSync(file, JSON.stringify({ ...scenario(), name: '..' }))
+  t.teardown(() => rmSync(join('out', 'scenario'), { recursive: true, force: true }))
+  const { stdout } = await run(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'replay', file, '--policy', 'fifo'])
+  t.match(stdout, new RegExp(`Wrote ${join('out', 'scenario', 'metrics.json').replace(/[.\\/]/g, '\\$&')}`), 'a scenario named .. writes into out/scenario/')
+  t.ok(existsSync(join('out', 'scenario', 'metrics.json')), 'and the file is there')
 })
