@@ -4,6 +4,66 @@ import type { Messages } from './nb.ts'
 export const en: Messages = {
   languageName: { nb: 'Norsk (bokmål)', en: 'English' },
 
+  intake: {
+    line: (n: number) => `line ${n}`,
+    column: (name: string) => `column "${name}"`,
+    item: (n: number) => `item ${n}`,
+    encoding: {
+      utf16: 'The file is saved as UTF-16 ("Unicode text"). Save it from Excel as "CSV UTF-8 (comma delimited)" or "CSV (semicolon delimited)" and try again.',
+      unsure: (line: number) =>
+        `The file is neither valid UTF-8 nor Windows-1252 (characters that do not belong in text on line ${line}), so names with æ, ø and å cannot be read for certain. Save it from Excel as "CSV UTF-8 (comma delimited)" and try again.`,
+      replacement: (line: number) =>
+        `The file holds the replacement character "�" on line ${line}: characters were lost before the file got here. Correct the names at the source, save as "CSV UTF-8 (comma delimited)" and try again.`,
+    },
+    notCsv: (why: string) => `The file cannot be read as CSV: ${why}`,
+    notJson: (why: string) => `The file is not valid JSON: ${why}`,
+    jsonShape: 'The file must be { "referrals": [...] } or an array of referrals.',
+    empty: 'The file holds no referrals (a header row only, or nothing).',
+    unknownColumn: (name: string) => `unknown column; use one of the template's headers (see docs/csv.md), e.g. "externalRef", "municipality", "settledOn"`,
+    duplicateColumn: (field: string) => `the same field as an earlier column (${field}); remove one of them`,
+    missingColumn: (name: string) => `the column "${name}" is missing; it is required`,
+    cells: (got: number, want: number) => `the row has ${got} cells but the header has ${want}; check the separator (; or ,) and the quotes`,
+    hint: {
+      date: 'write the date as dd.mm.yyyy (e.g. 15.01.2025) or yyyy-mm-dd',
+      shortYear: 'write the year with four digits, e.g. 15.01.2025',
+      boolean: 'write ja or nei (or true or false)',
+      track: 'write ordinary, ukraine or corona (or ordinær, ukraina, korona)',
+      meetings: 'write 1 or 2',
+    },
+    stored: (rows: number, created: number, updated: number) =>
+      `Imported ${rows === 1 ? '1 referral' : `${rows} referrals`}: ${created} created, ${updated} updated.`,
+    refused: (problems: number) => `Nothing was stored: ${problems === 1 ? '1 problem' : `${problems} problems`} to correct first.`,
+  },
+
+  mail: {
+    kind: { individual: 'Career guidance', followup: 'Career guidance, follow-up', group: 'Career guidance group meeting' },
+    subject: {
+      booked: (what: string, when: string, ref: string) => `Invitation: ${what} ${when} (case ${ref})`,
+      moved: (what: string, when: string, ref: string) => `New time: ${what} ${when} (case ${ref})`,
+      cancelled: (what: string, when: string, ref: string) => `Cancelled: ${what} ${when} (case ${ref})`,
+    },
+    greeting: (name: string) => `Hello ${name},`,
+    intro: {
+      booked: (ref: string) => `the career centre has booked a session for the participant in case ${ref}. You are invited as programme advisor, since the participant consented to your attending.`,
+      moved: (ref: string) => `the session for the participant in case ${ref} has moved. The new time is below, and the invitation in your calendar is updated.`,
+      cancelled: (ref: string) => `the session for the participant in case ${ref} is cancelled. The participant gets a new session in the next allocation, and you a new invitation then.`,
+    },
+    when: (date: string, from: string, to: string) => `When: ${date}, ${from}–${to}`,
+    previously: (date: string, from: string) => `Previously: ${date}, ${from}`,
+    counsellor: (name: string) => `Career counsellor: ${name}`,
+    language: (code: string) => `Language: ${code}`,
+    interpreter: 'Interpreter: the career centre orders and pays the interpreter.',
+    noInterpreter: 'Interpreter: none ordered.',
+    forward: 'Please tell the participant the time. Contact the career centre if the time does not suit.',
+    signature: 'The career centre',
+    calendarTitle: (what: string, ref: string) => `${what} (case ${ref})`,
+    calendarMovedAway: 'Moved to another career counsellor',
+    interpreterOrders: {
+      header: { sessionId: 'Session id', language: 'Language', date: 'Date', start: 'From', end: 'To', minutes: 'Minutes', orderBy: 'Order by', cancellationDeadline: 'Cancellation deadline', service: 'Interpreter service', status: 'Status' },
+      status: { 'to-order': 'To order', ordered: 'Ordered', 'to-cancel': 'To cancel' },
+    },
+  },
+
   web: {
     layout: {
       skipToMain: 'Skip to main content',
@@ -21,6 +81,7 @@ export const en: Messages = {
       upload: 'Upload CSV',
       board: 'Week board',
       allocations: 'Allocation',
+      disruptions: 'Disruptions',
       counsellors: 'Counsellors',
       interpreterOrders: 'Interpreter orders',
       audit: 'Access log',
@@ -373,6 +434,37 @@ export const en: Messages = {
       chartAlt: { backlog: 'Line chart: referrals waiting for a first session, per week and policy', 'within-deadline': 'Line chart: share of ordinary referrals seen within deadline, per week and policy', 'within-target': 'Line chart: share seen by target date, per week and policy' },
       chartCaption: { backlog: 'Waiting for a first session per week. The figures are in the table below.', 'within-deadline': 'Share of ordinary referrals seen within deadline, to date.', 'within-target': 'Share of all referrals seen by their target date, to date.' },
       backlogCaption: 'Waiting for a first session, per week',
+    },
+    disruptions: {
+      title: 'Disruptions',
+      intro: 'Booked sessions that no longer fit, for example because the counsellor is ill. A repair moves only these sessions, with the least change: the same time with another of the municipality\'s counsellors first, then the same day, then the nearest day.',
+      none: 'Every booked session fits. Nothing to repair.',
+      caption: (n: number) => (n === 1 ? '1 session no longer fits' : `${n} sessions no longer fit`),
+      col: { when: 'When', counsellor: 'Counsellor', referrals: 'Reference', reason: 'Why' },
+      reasons: { 'counsellor-absent': 'The counsellor is away', 'outside-hours': "Outside the counsellor's hours", 'not-employed': 'The counsellor is not employed then', 'centre-closed': 'The centre is closed', 'programme-ended': 'The programme has ended', deferred: 'The referral is deferred' } as Record<string, string>,
+      repair: 'Propose a repair',
+      repairHint: 'You see the changes before anything moves.',
+    },
+    options: {
+      title: (ref: string) => `Free sessions for ${ref}`,
+      caption: (n: number) => (n === 1 ? 'The earliest possible session' : `The ${n} earliest possible sessions`),
+      none: 'No free session now',
+      col: { when: 'When', counsellor: 'Counsellor', displaces: 'Takes time from', book: 'Book' },
+      nobody: 'Nobody',
+      book: 'Book',
+      bookFailed: 'The session could not be booked',
+      booked: 'The session is booked.',
+      back: 'Back to the referral',
+    },
+    changes: {
+      title: 'Changes',
+      caption: (n: number) => (n === 1 ? '1 session moves or is cancelled' : `${n} sessions move or are cancelled`),
+      col: { from: 'From', to: 'To', reorder: 'Interpreter', late: 'Late cancellation' },
+      cancelled: 'Cancelled (no room)',
+      reorder: 'Order the interpreter again',
+      sameInterpreter: 'Same order',
+      late: 'Yes, the interpreter is paid',
+      notLate: 'No',
     },
     capacity: {
       title: 'Capacity',

@@ -6,6 +6,68 @@ export const nb = {
   /** Language names, as the switch shows them (each in its own language). */
   languageName: { nb: 'Norsk (bokmål)', en: 'English' },
 
+  /** Referral import from a CSV or JSON file (services/import.ts: the CLI and the upload page). */
+  intake: {
+    line: (n: number) => `linje ${n}`,
+    column: (name: string) => `kolonne «${name}»`,
+    item: (n: number) => `henvisning nr. ${n + 1}`,
+    encoding: {
+      utf16: 'Filen er lagret som UTF-16 («Unicode-tekst»). Lagre den fra Excel som «CSV UTF-8 (kommadelt)» eller «CSV (semikolondelt)» og prøv igjen.',
+      unsure: (line: number) =>
+        `Filen er verken gyldig UTF-8 eller Windows-1252 (tegn som ikke hører hjemme i tekst på linje ${line}), så navn med æ, ø og å kan ikke leses sikkert. Lagre den fra Excel som «CSV UTF-8 (kommadelt)» og prøv igjen.`,
+      replacement: (line: number) =>
+        `Filen inneholder erstatningstegnet «�» på linje ${line}: tegn har gått tapt før filen kom hit. Rett navnene i kilden, lagre som «CSV UTF-8 (kommadelt)» og prøv igjen.`,
+    },
+    notCsv: (why: string) => `Filen kan ikke leses som CSV: ${why}`,
+    notJson: (why: string) => `Filen er ikke gyldig JSON: ${why}`,
+    jsonShape: 'Filen må være { "referrals": [...] } eller en liste med henvisninger.',
+    empty: 'Filen har ingen henvisninger (bare en overskriftsrad eller ingenting).',
+    unknownColumn: (name: string) => `ukjent kolonne; bruk en av overskriftene i malen (se docs/csv.md), f.eks. «saksnummer», «kommune», «bosatt»`,
+    duplicateColumn: (field: string) => `samme felt som en tidligere kolonne (${field}); fjern den ene`,
+    missingColumn: (name: string) => `kolonnen «${name}» mangler; den må være med`,
+    cells: (got: number, want: number) => `raden har ${got} celler, men overskriften har ${want}; sjekk skilletegn (; eller ,) og anførselstegn`,
+    hint: {
+      date: 'skriv datoen som dd.mm.åååå (f.eks. 15.01.2025) eller åååå-mm-dd',
+      shortYear: 'skriv året med fire sifre, f.eks. 15.01.2025',
+      boolean: 'skriv ja eller nei',
+      track: 'skriv ordinær, ukraina eller korona',
+      meetings: 'skriv 1 eller 2',
+    },
+    stored: (rows: number, created: number, updated: number) =>
+      `${rows === 1 ? '1 henvisning' : `${rows} henvisninger`} importert: ${created} nye, ${updated} oppdatert.`,
+    refused: (problems: number) => `Ingenting ble lagret: ${problems === 1 ? '1 feil' : `${problems} feil`} må rettes først.`,
+  },
+
+  /** E-mail to the programme advisor (services/notifications/mail.ts) and the interpreter-order list. */
+  mail: {
+    kind: { individual: 'Karriereveiledning', followup: 'Karriereveiledning, oppfølgingssamtale', group: 'Gruppemøte i karriereveiledning' },
+    subject: {
+      booked: (what: string, when: string, ref: string) => `Invitasjon: ${what} ${when} (sak ${ref})`,
+      moved: (what: string, when: string, ref: string) => `Ny tid: ${what} ${when} (sak ${ref})`,
+      cancelled: (what: string, when: string, ref: string) => `Avlyst: ${what} ${when} (sak ${ref})`,
+    },
+    greeting: (name: string) => `Hei ${name},`,
+    intro: {
+      booked: (ref: string) => `karrieresenteret har satt opp en time for deltakeren i sak ${ref}. Du er invitert som programrådgiver, fordi deltakeren har samtykket til at du er med.`,
+      moved: (ref: string) => `timen for deltakeren i sak ${ref} er flyttet. Den nye tiden står under, og invitasjonen i kalenderen din blir oppdatert.`,
+      cancelled: (ref: string) => `timen for deltakeren i sak ${ref} er avlyst. Deltakeren får en ny time i neste tildeling, og du får en ny invitasjon da.`,
+    },
+    when: (date: string, from: string, to: string) => `Tid: ${date}, ${from}–${to}`,
+    previously: (date: string, from: string) => `Tidligere tid: ${date}, ${from}`,
+    counsellor: (name: string) => `Karriereveileder: ${name}`,
+    language: (code: string) => `Språk: ${code}`,
+    interpreter: 'Tolk: karrieresenteret bestiller og betaler tolken.',
+    noInterpreter: 'Tolk: ikke bestilt.',
+    forward: 'Gi beskjed til deltakeren om tidspunktet. Ta kontakt med karrieresenteret hvis tiden ikke passer.',
+    signature: 'Hilsen karrieresenteret',
+    calendarTitle: (what: string, ref: string) => `${what} (sak ${ref})`,
+    calendarMovedAway: 'Flyttet til en annen karriereveileder',
+    interpreterOrders: {
+      header: { sessionId: 'Time-ID', language: 'Språk', date: 'Dato', start: 'Fra', end: 'Til', minutes: 'Minutter', orderBy: 'Bestilles innen', cancellationDeadline: 'Avbestillingsfrist', service: 'Tolketjeneste', status: 'Status' },
+      status: { 'to-order': 'Skal bestilles', ordered: 'Bestilt', 'to-cancel': 'Skal avbestilles' },
+    },
+  },
+
   /** The web application's pages. */
   web: {
     layout: {
@@ -24,6 +86,7 @@ export const nb = {
       upload: 'Last opp CSV',
       board: 'Ukeoversikt',
       allocations: 'Tildeling',
+      disruptions: 'Forstyrrelser',
       counsellors: 'Veiledere',
       interpreterOrders: 'Tolkebestillinger',
       audit: 'Tilgangslogg',
@@ -376,6 +439,37 @@ export const nb = {
       chartAlt: { backlog: 'Linjediagram: antall som venter på første time, per uke og regel', 'within-deadline': 'Linjediagram: andel ordinære sett innen fristen, per uke og regel', 'within-target': 'Linjediagram: andel sett innen måldatoen, per uke og regel' },
       chartCaption: { backlog: 'Venter på første time per uke. Tallene står i tabellen under.', 'within-deadline': 'Andel ordinære henvisninger sett innen fristen, så langt.', 'within-target': 'Andel av alle henvisninger sett innen måldatoen, så langt.' },
       backlogCaption: 'Venter på første time, per uke',
+    },
+    disruptions: {
+      title: 'Forstyrrelser',
+      intro: 'Bookede timer som ikke lenger passer, for eksempel fordi veilederen er syk. En reparasjon flytter bare disse timene, med minst mulig endring: samme tid hos en annen av kommunens veiledere først, så samme dag, så nærmeste dag.',
+      none: 'Alle bookede timer passer. Ingenting å reparere.',
+      caption: (n: number) => (n === 1 ? '1 time passer ikke lenger' : `${n} timer passer ikke lenger`),
+      col: { when: 'Når', counsellor: 'Veileder', referrals: 'Saksnummer', reason: 'Hvorfor' },
+      reasons: { 'counsellor-absent': 'Veilederen er borte', 'outside-hours': 'Utenfor veilederens arbeidstid', 'not-employed': 'Veilederen er ikke ansatt da', 'centre-closed': 'Senteret er stengt', 'programme-ended': 'Programmet er slutt', deferred: 'Henvisningen er utsatt' } as Record<string, string>,
+      repair: 'Lag reparasjonsforslag',
+      repairHint: 'Du ser endringene før noe flyttes.',
+    },
+    options: {
+      title: (ref: string) => `Ledige timer for ${ref}`,
+      caption: (n: number) => (n === 1 ? 'Den tidligste mulige timen' : `De ${n} tidligste mulige timene`),
+      none: 'Ingen ledig time nå',
+      col: { when: 'Når', counsellor: 'Veileder', displaces: 'Tar tid fra', book: 'Book' },
+      nobody: 'Ingen',
+      book: 'Book',
+      bookFailed: 'Timen kunne ikke bookes',
+      booked: 'Timen er booket.',
+      back: 'Tilbake til henvisningen',
+    },
+    changes: {
+      title: 'Endringer',
+      caption: (n: number) => (n === 1 ? '1 time flyttes eller avlyses' : `${n} timer flyttes eller avlyses`),
+      col: { from: 'Fra', to: 'Til', reorder: 'Tolk', late: 'Sen avbestilling' },
+      cancelled: 'Avlyses (ingen plass)',
+      reorder: 'Bestill tolk på nytt',
+      sameInterpreter: 'Samme bestilling',
+      late: 'Ja, tolken må betales',
+      notLate: 'Nei',
     },
     capacity: {
       title: 'Kapasitet',

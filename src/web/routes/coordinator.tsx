@@ -5,13 +5,14 @@ import { Conflict, NotFound, Validation } from '../../errors.ts'
 import { CounsellorIdSchema, CounsellorInputSchema, type CounsellorWire } from '../../schemas/counsellor.ts'
 import { listAudit } from '../../services/audit.ts'
 import { allocationDeps, commitAllocation, getAllocation, listAllocations, propose } from '../../services/allocation.ts'
-import { disruptedOf, listDisruptions } from '../../services/disruptions.ts'
+import { disruptedOf, listDisruptions, proposeRepair } from '../../services/disruptions.ts'
 import { referralLabels } from '../../services/referrals.ts'
 import { cancelSession, listSessions } from '../../services/sessions.ts'
 import { toWireSession } from '../../store/session-repository.ts'
 import { pageContext, personCaller, requirePerson, sendPage } from '../context.ts'
 import { parseDateInput, showDateInput, text, type FormBody } from '../forms.ts'
 import type { FieldErrors } from '../views/components.tsx'
+import { DisruptionsPage } from '../views/disruptions.tsx'
 import { AllocationsPage, AuditPage, BoardPage, CancelPage, CounsellorFormPage, CounsellorsPage, NEW_ABSENCE_ROWS, ReviewPage } from '../views/coordinator.tsx'
 import { fieldErrorsOf } from './referrals.tsx'
 
@@ -211,6 +212,14 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
   }
   app.post('/counsellors/new', only, saveCounsellor(true))
   app.post('/counsellors/:id', only, saveCounsellor(false))
+
+  app.get('/disruptions', only, async (request, reply) => {
+    const list = listDisruptions(deps)
+    const labels = referralLabels(deps.referrals, personCaller(request), list.flatMap((d) => d.referralIds))
+    return sendPage(reply, DisruptionsPage({ ctx: pageContext(request, reply), list, labels, counsellorName: counsellorName() }))
+  })
+
+  app.post('/disruptions/repair', only, async (request, reply) => reply.redirect(`/allocations/${proposeRepair(deps).id}`, 303))
 
   app.get('/audit', only, async (request, reply) => {
     const referralId = (request.query as { referralId?: string }).referralId?.trim() || undefined

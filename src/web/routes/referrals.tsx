@@ -5,7 +5,11 @@ import { decodeCursor, encodeCursor } from '../../schemas/page.ts'
 import { ReferralPatchSchema, ReferralStatusSchema, type ReferralOut, type ReferralPatch } from '../../schemas/referral.ts'
 import { ImportFileError, parseReferralCsv } from '../../services/import.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral, searchReferrals } from '../../services/referrals.ts'
+import { allocationDeps } from '../../services/allocation.ts'
+import { bookOption, referralOptions } from '../../services/booking.ts'
+import { referralLabels } from '../../services/referrals.ts'
 import { createSessionRepository } from '../../store/session-repository.ts'
+import { OptionsPage } from '../views/disruptions.tsx'
 import { pageContext, personCaller, requirePerson, sendPage } from '../context.ts'
 import { parseDateInput, referralFromForm, text, ticked, type FormBody } from '../forms.ts'
 import type { FieldErrors } from '../views/components.tsx'
@@ -118,7 +122,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
     const ctx = pageContext(request, reply)
     const r = getReferral(referrals, personCaller(request), id, request.log)
     const notice = (request.query as { notice?: string }).notice
-    const noticeText = notice === 'created' ? ctx.t.web.referral.created : notice === 'updated' ? ctx.t.web.referral.updated : undefined
+    const noticeText = notice === 'created' ? ctx.t.web.referral.created : notice === 'updated' ? ctx.t.web.referral.updated : notice === 'booked' ? ctx.t.web.options.booked : undefined
     return sendPage(reply, ReferralDetailPage({ ctx, r, counsellorName: counsellorName(), explanation: explanationOf(r), notice: noticeText }))
   })
 
@@ -156,6 +160,28 @@ const referralPages: FastifyPluginAsync = async (app) => {
       throw err
     }
     return reply.redirect(`/referrals/${id}?notice=updated`, 303)
+  })
+
+  const deps = allocationDeps(app.db, app.store)
+  const optionsPage = (id: string, error?: string) => async (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1], status = 200) => {
+    const caller = personCaller(request)
+    const r = getReferral(referrals, caller, id, request.log)
+    const found = referralOptions(deps, caller, id)
+    const labels = referralLabels(referrals, caller, found.options.flatMap((o) => o.displaces))
+    return sendPage(reply, OptionsPage({ ctx: pageContext(request, reply), referralId: id, label: r.externalRef ?? id, found, labels, counsellorName: counsellorName(), error }), status)
+  }
+  app.get('/referrals/:id/options', { preHandler: requirePerson('municipality', 'coordinator') }, async (request, reply) => optionsPage((request.params as { id: string }).id)(request, reply))
+
+  app.post('/referrals/:id/book', { preHandler: requirePerson('coordinator') }, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const body = (request.body ?? {}) as FormBody
+    try {
+      bookOption(deps, personCaller(request), id, { counsellorId: text(body, 'counsellorId'), start: text(body, 'start') })
+    } catch (err) {
+      if (err instanceof Conflict) return optionsPage(id, err.message)(request, reply, 409)
+      throw err
+    }
+    return reply.redirect(`/referrals/${id}?notice=booked`, 303)
   })
 
   const comingSessions = (r: ReferralOut) => r.sessions.filter((s) => Date.parse(s.start) > Date.now()).sort((a, b) => a.start.localeCompare(b.start))

@@ -8,6 +8,7 @@ import { Alert, Button, Csrf, ErrorSummary, Field, type FieldErrors, Select, Tag
 import { Layout, PageTitle } from './layout.tsx'
 
 type Session = SolverSession & { readonly id?: string | undefined }
+type Change = { readonly sessionId: string; readonly from: { counsellorId: string; start: string }; readonly to: { counsellorId: string; start: string } | null; readonly interpreterReorder: boolean; readonly lateCancellation: boolean }
 /** Referral id -> what the page shows for it (the municipality's case reference). */
 export type Labels = ReadonlyMap<string, string>
 
@@ -229,6 +230,8 @@ export function AllocationsPage({ ctx, runs, errors = {}, values = {} }: { ctx: 
 export function ReviewPage({ ctx, p, labels, counsellorName, notice, error }: { ctx: PageContext; p: ProposalOut; labels: Labels; counsellorName: (id: string) => string; notice?: string | undefined; error?: string | undefined }) {
   const t = ctx.t.web.review
   const fresh = p.sessions.filter((s) => !s.pinned)
+  // A repair proposal says per booked session where it moves (contract: `changes`).
+  const changes = ((p as { changes?: readonly Change[] }).changes ?? [])
   const kept = p.sessions.filter((s) => s.pinned)
   const when = (s: Session) => `${formatDate(s.start.slice(0, 10), ctx.lang)}, ${formatTime(s.start, ctx.lang)}–${hm(s.end, ctx)}`
   const label = (id: string) => (
@@ -313,6 +316,34 @@ export function ReviewPage({ ctx, p, labels, counsellorName, notice, error }: { 
           <Button>{t.commit}</Button>
           <span class="app-muted">{t.commitHint(fresh.length)}</span>
         </form>
+      )}
+      {changes.length > 0 && (
+        <section aria-labelledby="h-changes">
+          <h2 class="ds-heading" data-size="md" id="h-changes">
+            {ctx.t.web.changes.title}
+          </h2>
+          <table class="ds-table" data-border="true">
+            <caption>{ctx.t.web.changes.caption(changes.length)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t.web.changes.col.from}</th>
+                <th scope="col">{ctx.t.web.changes.col.to}</th>
+                <th scope="col">{ctx.t.web.changes.col.reorder}</th>
+                <th scope="col">{ctx.t.web.changes.col.late}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((c) => (
+                <tr>
+                  <td>{`${counsellorName(c.from.counsellorId)}, ${formatDate(c.from.start.slice(0, 10), ctx.lang)} ${formatTime(c.from.start, ctx.lang)}`}</td>
+                  <td>{c.to ? `${counsellorName(c.to.counsellorId)}, ${formatDate(c.to.start.slice(0, 10), ctx.lang)} ${formatTime(c.to.start, ctx.lang)}` : ctx.t.web.changes.cancelled}</td>
+                  <td>{c.interpreterReorder ? ctx.t.web.changes.reorder : ctx.t.web.changes.sameInterpreter}</td>
+                  <td>{c.lateCancellation ? ctx.t.web.changes.late : ctx.t.web.changes.notLate}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
       <section aria-labelledby="h-new">
         <h2 class="ds-heading" data-size="md" id="h-new">

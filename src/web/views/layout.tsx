@@ -17,6 +17,7 @@ export function menuOf(role: Role, t: Messages): { href: string; label: string }
       return [
         { href: '/board', label: m.board },
         { href: '/allocations', label: m.allocations },
+        { href: '/disruptions', label: m.disruptions },
         { href: '/referrals', label: m.referrals },
         { href: '/counsellors', label: m.counsellors },
         { href: '/interpreter-orders', label: m.interpreterOrders },

@@ -416,7 +416,7 @@ export function ReferralDetailPage({
           </p>
         </section>
       )}
-      {ctx.person?.role === 'coordinator' && r.status !== 'withdrawn' && (
+      {r.status !== 'withdrawn' && (
         <p class="ds-paragraph">
           <a class="ds-link" href={`/referrals/${r.id}/options`}>
             {t.options}
