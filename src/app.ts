@@ -23,6 +23,9 @@ import policyRoutes from './routes/policy.ts'
 import referralRoutes from './routes/referrals.ts'
 import replayRoutes from './routes/replays.ts'
 import sessionRoutes from './routes/sessions.ts'
+import webhookRoutes from './routes/webhooks.ts'
+import interpreterOrderRoutes from './routes/interpreter-orders.ts'
+import { readNotificationConfig, type NotificationConfig } from './services/notifications/config.ts'
 import { loneSurrogatePaths } from './schemas/common.ts'
 import type { Problem } from './schemas/problem.ts'
 import { createCounsellorRepository, type CounsellorRepository } from './store/counsellor-repository.ts'
@@ -46,6 +49,12 @@ declare module 'fastify' {
     /** The open database; closed by whoever opened it (server.ts, the test helper), never by the app. */
     db: Db
     store: Store
+    /** Webhook destinations allowed, mail settings, calendar URLs (services/notifications/config.ts). */
+    notifications: NotificationConfig
+  }
+  interface FastifyContextConfig {
+    /** The route also takes `?token=` in place of a key (a calendar subscription: Outlook sends no header). */
+    calendarToken?: boolean
   }
 }
 
@@ -59,6 +68,8 @@ export type BuildOptions = {
   readonly publicUrl?: string | undefined
   /** The solve worker pool; default the process's shared one. Tests pass their own to hold a run. */
   readonly solvePool?: SolvePool
+  /** Notification settings (server.ts reads them from the environment); default: none of the operator's allowances, no e-mail. */
+  readonly notifications?: NotificationConfig
 }
 
 /** 5,000 referrals of about 600 bytes each fit with room to spare. */
@@ -102,6 +113,7 @@ export async function buildApp(opts: BuildOptions) {
     counsellors: createCounsellorRepository(opts.db),
     solver: opts.solvePool ?? sharedSolvePool(),
   } satisfies Store)
+  app.decorate('notifications', opts.notifications ?? readNotificationConfig({}))
   app.decorateRequest('caller', null)
 
   app.addHook('onSend', async (request, reply) => {
@@ -112,6 +124,8 @@ export async function buildApp(opts: BuildOptions) {
   const auth = authenticate(app.store.keys)
   const underV1 = (path: string) => path === '/v1' || path.startsWith('/v1/') || path.startsWith('/v1?')
   app.addHook('onRequest', async (request) => {
+    // A calendar feed asked for with ?token= checks the token in its handler (no key to send).
+    if (request.routeOptions.config.calendarToken === true && typeof (request.query as { token?: unknown }).token === 'string') return
     if (underV1(request.routeOptions.url ?? '') || underV1(request.url)) await auth(request)
   })
 
@@ -162,6 +176,8 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(capacityRoutes)
   await app.register(auditRoutes)
   await app.register(webApp, { publicUrl: opts.publicUrl })
+  await app.register(webhookRoutes)
+  await app.register(interpreterOrderRoutes)
   await app.register(disruptionRoutes)
   // ---- end of route plugins ----
 

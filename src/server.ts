@@ -2,6 +2,8 @@ import type { Logger } from 'pino'
 import { buildApp, type TildelingApp } from './app.ts'
 import { createLogger } from './logger.ts'
 import { openDatabase } from './store/db.ts'
+import { readNotificationConfig, type NotificationConfig } from './services/notifications/config.ts'
+import { startDeliveryWorker, type DeliveryWorker } from './services/notifications/worker.ts'
 
 export type ServerOptions = {
   readonly dbPath: string
@@ -12,6 +14,8 @@ export type ServerOptions = {
   readonly logLevel?: string
   /** Defaults to a pino logger, pretty when stdout is a terminal and JSON lines otherwise. */
   readonly logger?: Logger
+  /** Webhooks and e-mail (TILDELING_SMTP_URL, ...); default: read from the environment. */
+  readonly notifications?: NotificationConfig
 }
 
 export type RunningServer = { readonly app: TildelingApp; readonly url: string; close(): Promise<void> }
@@ -23,7 +27,8 @@ export type RunningServer = { readonly app: TildelingApp; readonly url: string; 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', pretty: process.stdout.isTTY === true })
   const db = openDatabase(opts.dbPath)
-  const app = await buildApp({ db, logger, secret: opts.secret, publicUrl: opts.publicUrl })
+  const notifications = opts.notifications ?? readNotificationConfig()
+  const app = await buildApp({ db, logger, secret: opts.secret, publicUrl: opts.publicUrl, notifications })
   // Serving without the secret the stored DUF numbers were encrypted with would hide them from
   // every read (and a new secret would mix numbers under two keys): refuse, and say which it is.
   const duf = app.store.referrals.dufReadability()
@@ -39,8 +44,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!opts.secret) logger.warn('TILDELING_SECRET is not set: referrals carrying a DUF number will be refused')
 
   let closing: Promise<void> | undefined
+  // The outbox's delivery worker (issue 11): started once listening, stopped before the database
+  // closes; what it had not sent stays pending and goes out on the next start.
+  let worker: DeliveryWorker | undefined
   const close = () =>
     (closing ??= (async () => {
+      await worker?.stop()
       await app.close()
       db.close()
       logger.info('server closed, database closed')
@@ -60,6 +69,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   try {
     const url = await app.listen({ port: opts.port, host: opts.host })
+    if (!notifications.smtpUrl) logger.info('TILDELING_SMTP_URL is not set: advisors get no e-mail (webhooks are delivered)')
+    worker = startDeliveryWorker({ db, config: notifications, log: logger.child({ component: 'outbox' }) })
     return { app, url, close }
   } catch (err) {
     await close()

@@ -1,5 +1,7 @@
 import { createEvents, type EventAttributes } from 'ics'
-import type { StoredSession } from '../store/session-repository.ts'
+import { messages } from '../i18n/index.ts'
+import type { CalendarRepository, MovedAway } from '../store/calendar-repository.ts'
+import type { SessionRepository, StoredSession } from '../store/session-repository.ts'
 
 const KIND_TITLE: Record<StoredSession['kind'], string> = {
   individual: 'Karriereveiledning',
@@ -18,7 +20,11 @@ function utcArray(iso: string): [number, number, number, number, number] {
  * per session, DTSTAMP). No participant names or DUF numbers: a calendar leaves the centre's
  * control (phones, shared mailboxes), so it names referral ids and municipalities only.
  */
-export function calendarIcs(counsellorId: string, sessions: readonly StoredSession[]): string {
+export function calendarIcs(
+  counsellorId: string,
+  sessions: readonly StoredSession[],
+  changes: { readonly sequences?: ReadonlyMap<string, number>; readonly movedAway?: readonly MovedAway[] } = {},
+): string {
   const events: EventAttributes[] = sessions.map((s) => {
     const municipalities = [...new Set(s.referrals.map((r) => r.municipality))].sort()
     const lines = [
@@ -38,12 +44,42 @@ export function calendarIcs(counsellorId: string, sessions: readonly StoredSessi
       end: utcArray(s.endUtc),
       endInputType: 'utc',
       endOutputType: 'utc',
-      status: 'CONFIRMED',
-      busyStatus: 'BUSY',
+      // A cancelled session stays in the feed as CANCELLED, and every change raises SEQUENCE, so a
+      // subscribed or imported copy updates instead of keeping the old entry (issue 11).
+      sequence: changes.sequences?.get(s.id) ?? 0,
+      status: s.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+      busyStatus: s.status === 'cancelled' ? 'FREE' : 'BUSY',
       productId: 'tildeling/calendar',
     }
   })
+  // A session moved to another counsellor leaves this calendar: cancelled at the time it had here.
+  for (const m of changes.movedAway ?? []) {
+    events.push({
+      uid: `${m.sessionId}@tildeling`,
+      title: messages('nb').mail.calendarMovedAway,
+      start: utcArray(m.startUtc),
+      startInputType: 'utc',
+      startOutputType: 'utc',
+      end: utcArray(m.endUtc),
+      endInputType: 'utc',
+      endOutputType: 'utc',
+      sequence: m.sequence,
+      status: 'CANCELLED',
+      busyStatus: 'FREE',
+      productId: 'tildeling/calendar',
+    })
+  }
   const { error, value } = createEvents(events, { productId: 'tildeling/calendar', calName: `tildeling ${counsellorId}`, method: 'PUBLISH' })
   if (error || value === null) throw error ?? new Error('ics produced no calendar')
   return value
+}
+
+/** How far back cancelled and moved-away sessions stay in a feed, so the subscribed copy has time to drop them. */
+const CANCELLED_KEPT_DAYS = 60
+
+/** A counsellor's feed: booked sessions, and those cancelled or moved away in the last 60 days, with their SEQUENCE. */
+export function counsellorFeed(deps: { readonly sessions: SessionRepository; readonly calendar: CalendarRepository }, counsellorId: string, now = new Date()): string {
+  const since = new Date(now.getTime() - CANCELLED_KEPT_DAYS * 86_400_000).toISOString()
+  const sessions = [...deps.sessions.list({ status: 'booked', counsellorId }), ...deps.sessions.list({ status: 'cancelled', counsellorId, fromUtc: since })].sort((a, b) => a.startUtc.localeCompare(b.startUtc) || a.id.localeCompare(b.id))
+  return calendarIcs(counsellorId, sessions, { sequences: deps.calendar.sequences(sessions.map((s) => s.id)), movedAway: deps.calendar.movedAway(counsellorId, since) })
 }

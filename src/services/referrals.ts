@@ -267,7 +267,12 @@ export function patchReferral(
       const { policy } = readContext(referrals, caller, now)
       const late = (s: StoredSession) => isLateCancellation(s, now, policy)
       for (const s of coming) {
-        if (s.kind === 'group' && referrals.leaveGroup(s.id, id) > 0) continue
+        if (s.kind === 'group' && referrals.leaveGroup(s.id, id) > 0) {
+          // Notifications (issue 11): the meeting stays for the others; this referral's side hears it is cancelled, in this transaction.
+          const left = sessions.findById(s.id)
+          if (left) sessions.recordEvent({ type: 'session.cancelled', sessionId: s.id, referralIds: [id], lateCancellation: late(left) }, now)
+          continue
+        }
         sessions.cancel(s.id, 'referral withdrawn', late, now)
       }
     }

@@ -4,6 +4,7 @@ import type { Proposal, Session } from '../../solver/types.ts'
 import { ChangeStale, createChangeRepository, SlotTaken } from './change-repository.ts'
 import type { StoredSession } from './session-repository.ts'
 import type { Db } from './db.ts'
+import { recordSessionEvent } from './outbox-repository.ts'
 import { bumpStateVersion, stateVersion } from './state.ts'
 
 export type AllocationRepository = ReturnType<typeof createAllocationRepository>
@@ -122,7 +123,10 @@ export function createAllocationRepository(db: Db) {
               interpreter_order_by: s.interpreterOrderBy ?? null,
             })
             for (const referralId of members) insertMember.run(sessionId, referralId)
+            // Notifications (issue 11): the outbox event commits with the booking.
+            recordSessionEvent(db, { type: 'session.booked', sessionId })
           }
+          for (const u of proposal.unassigned) recordSessionEvent(db, { type: 'referral.unassigned', referralId: u.referralId, reason: u.reason, allocationId: id, runDate: row.run_date })
           setStatus.run({ id, status: 'committed', committed_at: new Date().toISOString() })
           bumpStateVersion(db)
           return { ok: true, booked: fresh.length }

@@ -1,5 +1,6 @@
 import type { Session } from '../../solver/types.ts'
 import type { Db } from './db.ts'
+import { recordSessionEvent, type SessionEvent } from './outbox-repository.ts'
 import { bumpStateVersion } from './state.ts'
 
 export type SessionRepository = ReturnType<typeof createSessionRepository>
@@ -119,6 +120,8 @@ export function createSessionRepository(db: Db) {
   const DEPENDS: Readonly<Record<StoredSession['kind'], readonly StoredSession['kind'][]>> = { group: ['individual', 'followup'], individual: ['followup'], followup: [] }
 
   return {
+    /** Write a notification event (issue 11) in the caller's transaction; see recordSessionEvent. */
+    recordEvent: (event: SessionEvent, now: Date = new Date()) => recordSessionEvent(db, event, now),
     findById(id: string): StoredSession | undefined {
       const row = byId.get(id) as Row | undefined
       return row && fromRow(row)
@@ -152,9 +155,12 @@ export function createSessionRepository(db: Db) {
           if (session.startUtc <= now.toISOString()) return { ok: false, why: 'begun' }
           const lateCancellation = late(session)
           cancel.run({ id, reason, late: lateCancellation ? 1 : 0, now: now.toISOString() })
+          // Notifications (issue 11): the outbox event commits with the cancellation.
+          recordSessionEvent(db, { type: 'session.cancelled', sessionId: id, lateCancellation }, now)
           const dependents = (later.all({ id, start: session.startUtc, kinds: JSON.stringify(DEPENDS[session.kind]) }) as Row[]).map(fromRow).map((d) => {
             const dependentLate = late(d)
             cancel.run({ id: d.id, reason: `depended on cancelled session ${id}: ${reason}`, late: dependentLate ? 1 : 0, now: now.toISOString() })
+            recordSessionEvent(db, { type: 'session.cancelled', sessionId: d.id, lateCancellation: dependentLate }, now)
             return { id: d.id, kind: d.kind, start: d.start, lateCancellation: dependentLate }
           })
           bumpStateVersion(db)
