@@ -13,6 +13,9 @@ import { pageContext, personCaller, requirePerson, sendPage } from '../context.t
 import { parseDateInput, showDateInput, text, type FormBody } from '../forms.ts'
 import type { FieldErrors } from '../views/components.tsx'
 import { DisruptionsPage } from '../views/disruptions.tsx'
+import { InterpreterOrdersPage } from '../views/interpreter-orders.tsx'
+import { interpreterOrdersCsv, listInterpreterOrders, markCancelled, markOrdered } from '../../services/interpreter-orders.ts'
+import { createInterpreterOrderRepository } from '../../store/interpreter-order-repository.ts'
 import { AllocationsPage, AuditPage, BoardPage, CancelPage, CounsellorFormPage, CounsellorsPage, NEW_ABSENCE_ROWS, ReviewPage } from '../views/coordinator.tsx'
 import { fieldErrorsOf } from './referrals.tsx'
 
@@ -220,6 +223,32 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
   })
 
   app.post('/disruptions/repair', only, async (request, reply) => reply.redirect(`/allocations/${proposeRepair(deps).id}`, 303))
+
+  const orderDeps = { orders: createInterpreterOrderRepository(app.db), settings: deps.settings }
+  const orderRange = (q: { from?: string; to?: string }) => {
+    const d = (v: string | undefined) => (v && v.trim() !== '' ? parseDateInput(v) : undefined)
+    const from = d(q.from)
+    const to = d(q.to)
+    return { from: from && /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : undefined, to: to && /^\d{4}-\d{2}-\d{2}$/.test(to) ? to : undefined }
+  }
+  app.get('/interpreter-orders', only, async (request, reply) => {
+    const q = request.query as { from?: string; to?: string; marked?: string }
+    const ctx = pageContext(request, reply)
+    const orders = listInterpreterOrders(orderDeps, personCaller(request), orderRange(q))
+    return sendPage(reply, InterpreterOrdersPage({ ctx, orders, values: { from: q.from ?? '', to: q.to ?? '' }, notice: q.marked ? ctx.t.web.interpreterOrders.marked : undefined }))
+  })
+  app.get('/interpreter-orders.csv', only, async (request, reply) => {
+    const orders = listInterpreterOrders(orderDeps, personCaller(request), orderRange(request.query as { from?: string; to?: string }))
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="tolkebestillinger.csv"').send(interpreterOrdersCsv(orders, request.lang))
+  })
+  app.post('/interpreter-orders/:id/ordered', only, async (request, reply) => {
+    markOrdered(orderDeps, personCaller(request), (request.params as { id: string }).id)
+    return reply.redirect('/interpreter-orders?marked=1', 303)
+  })
+  app.post('/interpreter-orders/:id/cancelled', only, async (request, reply) => {
+    markCancelled(orderDeps, personCaller(request), (request.params as { id: string }).id)
+    return reply.redirect('/interpreter-orders?marked=1', 303)
+  })
 
   app.get('/audit', only, async (request, reply) => {
     const referralId = (request.query as { referralId?: string }).referralId?.trim() || undefined
