@@ -76,7 +76,14 @@ function post(url: string, body: string, secret: string, allow: NotificationConf
  * between attempts, until giveUpMs (48 h) after the event. A crash mid-send leaves the row
  * leased; when the lease runs out it is sent again: at least once, never lost.
  */
-export function startDeliveryWorker(opts: { readonly db: Db; readonly config: NotificationConfig; readonly log?: WorkerLog; readonly now?: () => Date }): DeliveryWorker {
+export function startDeliveryWorker(opts: {
+  readonly db: Db
+  readonly config: NotificationConfig
+  readonly log?: WorkerLog
+  readonly now?: () => Date
+  /** false: no polling loop, only runOnce() when called (tests drive it step by step). */
+  readonly poll?: boolean
+}): DeliveryWorker {
   const { config } = opts
   const t = config.timings
   const outbox = createOutboxRepository(opts.db)
@@ -151,7 +158,7 @@ export function startDeliveryWorker(opts: { readonly db: Db; readonly config: No
     }, delay)
   }
   // The first tick at once: whatever was due when the server stopped goes out on start.
-  schedule(0)
+  if (opts.poll !== false) schedule(0)
 
   return {
     runOnce,
