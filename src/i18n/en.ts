@@ -177,6 +177,7 @@ export const en: Messages = {
       employedFrom: 'Enter the date as dd.mm.yyyy.',
       employedUntil: 'Enter the date as dd.mm.yyyy, no earlier than the employed-from date.',
       date: 'Enter the date as dd.mm.yyyy.',
+      busy: 'Another proposal is being made right now. Wait a moment and try again.',
       capacityRange: 'The to date must be after the from date and at most a year later.',
     },
     referrals: {

@@ -10,7 +10,7 @@ export const nb = {
   intake: {
     line: (n: number) => `linje ${n}`,
     column: (name: string) => `kolonne «${name}»`,
-    item: (n: number) => `henvisning nr. ${n + 1}`,
+    item: (n: number) => `element ${n}`,
     encoding: {
       utf16: 'Filen er lagret som UTF-16 («Unicode-tekst»). Lagre den fra Excel som «CSV UTF-8 (kommadelt)» eller «CSV (semikolondelt)» og prøv igjen.',
       unsure: (line: number) =>
@@ -182,6 +182,7 @@ export const nb = {
       employedFrom: 'Skriv datoen som dd.mm.åååå.',
       employedUntil: 'Skriv datoen som dd.mm.åååå, tidligst ansatt fra-datoen.',
       date: 'Skriv datoen som dd.mm.åååå.',
+      busy: 'Et annet forslag lages akkurat nå. Vent litt og prøv igjen.',
       capacityRange: 'Til-datoen må være etter fra-datoen og høyst ett år senere.',
     },
     referrals: {

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { addDays, isWorkingDay } from '../../../solver/calendar.ts'
 import { todayInOslo } from '../../clock.ts'
-import { Conflict, NotFound, Validation } from '../../errors.ts'
+import { Conflict, NotFound, Unavailable, Validation } from '../../errors.ts'
 import { CounsellorIdSchema, CounsellorInputSchema, type CounsellorWire } from '../../schemas/counsellor.ts'
 import { listAudit } from '../../services/audit.ts'
-import { allocationDeps, commitAllocation, getAllocation, listAllocations, propose } from '../../services/allocation.ts'
+import { allocationDeps, commitAllocation, getAllocation, listAllocations, proposeInWorker } from '../../services/allocation.ts'
 import { disruptedOf, listDisruptions, proposeRepair } from '../../services/disruptions.ts'
 import { referralLabels } from '../../services/referrals.ts'
 import { cancelSession, listSessions } from '../../services/sessions.ts'
@@ -136,14 +136,15 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
     const runDate = text(body, 'runDate') === '' ? undefined : parseDateInput(text(body, 'runDate'))
     const horizonWeeks = Number(text(body, 'horizonWeeks') || '4')
     try {
-      const p = await propose(deps, { runDate, horizonWeeks })
+      // The same worker as POST /v1/allocations: one run at a time, off the event loop.
+      const p = await proposeInWorker(deps, { runDate, horizonWeeks })
       return reply.redirect(`/allocations/${p.id}`, 303)
     } catch (err) {
-      if (!(err instanceof Validation)) throw err
+      if (!(err instanceof Validation || err instanceof Unavailable)) throw err
       const ctx = pageContext(request, reply)
       const runs = listAllocations(deps, {}, { limit: 20 }).items
-      const errors: FieldErrors = { runDate: ctx.t.web.fieldErrors.runDate }
-      return sendPage(reply, AllocationsPage({ ctx, runs, errors, values: { runDate: text(body, 'runDate'), horizonWeeks: String(horizonWeeks) } }), 422)
+      const errors: FieldErrors = { runDate: err instanceof Validation ? ctx.t.web.fieldErrors.runDate : ctx.t.web.fieldErrors.busy }
+      return sendPage(reply, AllocationsPage({ ctx, runs, errors, values: { runDate: text(body, 'runDate'), horizonWeeks: String(horizonWeeks) } }), err instanceof Validation ? 422 : 503)
     }
   })
 
