@@ -83,3 +83,17 @@ export function watchPageErrors(page: Page): string[] {
   page.on('pageerror', (err) => seen.push(err.message))
   return seen
 }
+
+/**
+ * Same-site links on the page that lead nowhere (404): a person following them finds no page.
+ * Sign-out and the language switch are left out, since following them changes the session.
+ */
+export async function brokenLinks(page: Page): Promise<string[]> {
+  const hrefs = await page.locator('a[href^="/"]').evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute('href') ?? ''))])
+  const broken: string[] = []
+  for (const href of hrefs.filter((h) => !/^\/(logout|lang\/)/.test(h))) {
+    const response = await page.request.get(href, { maxRedirects: 0 })
+    if (response.status() === 404) broken.push(href)
+  }
+  return broken
+}

@@ -1,0 +1,209 @@
+// The centre coordinator in a browser, on the demo centre: propose -> review -> commit, the week
+// board, cancelling a session, counsellors, the access log, and the same in English.
+import t from 'tap'
+import type { Page } from 'playwright-core'
+import { allocationDeps, getAllocation } from '../../src/services/allocation.ts'
+import { loadDemoCentre } from '../../src/services/demo.ts'
+import { assertAccessible, brokenLinks, startWeb, watchPageErrors } from './browser.ts'
+
+async function submit(page: Page, button: string): Promise<number> {
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST')
+  await page.getByRole('button', { name: button, exact: true }).click()
+  const status = (await answer).status()
+  await page.waitForLoadState()
+  return status
+}
+
+/** "09.00" from "2026-03-09T09:00:00+01:00": the wall-clock time in Oslo, as the pages write it. */
+const clock = (iso: string) => iso.slice(11, 16).replace(':', '.')
+
+t.test('the centre coordinator', async (t) => {
+  const web = await startWeb(t)
+  const demo = loadDemoCentre(web.db)
+  t.ok(demo.created > 0, `the demo centre is loaded (${demo.created} referrals, ${demo.counsellors} counsellors)`)
+  const deps = allocationDeps(web.db, web.app.store)
+  const booked = () => (web.db.prepare("SELECT count(*) AS n FROM sessions WHERE status = 'booked'").get() as { n: number }).n
+  const { page } = await web.signedIn('coordinator', { name: 'Ola Koordinator', email: 'ola@karrieresenter.no' })
+  const errors = watchPageErrors(page)
+  const visited = new Set<string>()
+  const check = async (t: Parameters<typeof assertAccessible>[0], name: string) => {
+    visited.add(page.url())
+    await assertAccessible(t, page, name)
+  }
+
+  let allocationId = ''
+  t.test('"Lag forslag" proposes and books nothing; the review shows each session with its referral and time', async (t) => {
+    await page.goto('/')
+    await page.waitForURL('**/board')
+    await check(t, 'week board (empty)')
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Tildeling' }).click()
+    await page.waitForURL('**/allocations')
+    await check(t, 'allocations')
+
+    // A run date that is not a date is refused next to its field.
+    await page.getByLabel('Planlegg fra').fill('99.99.2026')
+    const todo = 'POST /allocations hands an impossible date to propose(), which throws a RangeError (500): the route catches only Validation and never checks the date'
+    t.equal(await submit(page, 'Lag forslag'), 422, 'a bad run date is refused with 422', { todo })
+    t.equal((web.db.prepare('SELECT count(*) AS n FROM allocations').get() as { n: number }).n, 0, 'no proposal was made')
+    if ((await page.getByLabel('Planlegg fra').count()) === 1) {
+      t.equal(await page.getByLabel('Planlegg fra').getAttribute('aria-invalid'), 'true', 'and marked on its field')
+      await check(t, 'allocations with errors')
+    } else {
+      await check(t, 'the 500 page')
+      await page.goto('/allocations')
+    }
+    // A date that parses but lies in the past is refused by the service: the page says so at the field.
+    await page.getByLabel('Planlegg fra').fill('01.01.2020')
+    t.equal(await submit(page, 'Lag forslag'), 422, 'a run date in the past is refused')
+    t.equal(await page.getByLabel('Planlegg fra').getAttribute('aria-invalid'), 'true', 'and marked on its field')
+    t.equal((web.db.prepare('SELECT count(*) AS n FROM allocations').get() as { n: number }).n, 0, 'no proposal was made')
+    await check(t, 'allocations with errors')
+
+    await page.getByLabel('Planlegg fra').fill('')
+    t.equal(await submit(page, 'Lag forslag'), 303, '"Lag forslag" makes a proposal')
+    await page.waitForURL(/\/allocations\/[^/]+$/)
+    allocationId = new URL(page.url()).pathname.split('/')[2]!
+    t.equal(booked(), 0, 'proposing alone books nothing')
+    t.match(await page.getByRole('main').textContent(), 'Ingenting er booket ennå', 'and the page says so')
+
+    const p = getAllocation(deps, allocationId)
+    t.equal(p.status, 'proposed', 'the stored proposal is proposed')
+    const fresh = p.sessions.filter((s) => !s.pinned)
+    t.ok(fresh.length > 0, `the demo centre gets sessions (${fresh.length})`)
+    const table = page.getByRole('table', { name: /nye? time/ })
+    for (const s of fresh) {
+      const ids = s.kind === 'group' ? s.referralIds : [s.referralId]
+      for (const id of ids) {
+        const ref = web.app.store.referrals.findById(id)!.externalRef
+        // A ukraine referral has two rows (its group meeting and its own session): one of them has this time.
+        const rows = table.getByRole('row').filter({ has: page.getByRole('link', { name: ref, exact: true }) }).filter({ hasText: `kl. ${clock(s.start)}` })
+        t.ok((await rows.count()) > 0, `the review shows ${ref} at ${clock(s.start)} (${s.kind})`)
+      }
+    }
+    if (p.unassigned.length > 0) {
+      const waiting = page.locator('section', { has: page.getByRole('heading', { name: 'Hvem venter, og hvorfor' }) })
+      t.equal(await waiting.getByRole('row').count(), p.unassigned.length + 1, 'each waiting referral has a row with its reason')
+    }
+    await check(t, 'review (proposed)')
+  })
+
+  t.test('"Bekreft" books the proposal', async (t) => {
+    const fresh = getAllocation(deps, allocationId).sessions.filter((s) => !s.pinned).length
+    t.equal(await submit(page, 'Bekreft'), 303, '"Bekreft" commits')
+    t.equal(booked(), fresh, `all ${fresh} proposed sessions are booked`)
+    t.equal(getAllocation(deps, allocationId).status, 'committed', 'the allocation is committed')
+    t.match(await page.getByRole('status').first().textContent(), 'Forslaget er bekreftet', 'the page says it is booked')
+    t.equal(await page.getByRole('button', { name: 'Bekreft' }).count(), 0, 'and offers no second commit')
+    await check(t, 'review (committed)')
+  })
+
+  t.test('the week board shows the booked sessions; a session can be cancelled', async (t) => {
+    const first = web.db.prepare("SELECT id, start FROM sessions WHERE status = 'booked' ORDER BY start_utc LIMIT 1").get() as { id: string; start: string }
+    await page.goto(`/board?week=${first.start.slice(0, 10)}`)
+    const cancelLinks = page.getByRole('link', { name: /^Avlys/ })
+    t.ok((await cancelLinks.count()) > 0, 'the board lists sessions, each with a cancel link')
+    t.match(await page.getByRole('table').textContent(), clock(first.start), "the first session's time is on the board")
+    await check(t, 'week board')
+
+    await page.goto(`/sessions/${first.id}/cancel`)
+    await check(t, 'cancel session')
+    t.equal(await submit(page, 'Avlys timen'), 422, 'a cancellation needs a reason')
+    t.match(await page.locator('#f-reason-error').textContent(), 'Skriv hvorfor timen avlyses', 'said next to the reason field')
+    t.equal(booked(), (web.db.prepare("SELECT count(*) AS n FROM sessions WHERE status = 'booked'").get() as { n: number }).n, 'still booked')
+    t.equal((web.db.prepare('SELECT status FROM sessions WHERE id = ?').get(first.id) as { status: string }).status, 'booked', 'the session is still booked')
+    await check(t, 'cancel session with errors')
+    await page.getByLabel('Grunn til avlysning').fill('Deltakeren er syk')
+    t.equal(await submit(page, 'Avlys timen'), 200, 'with a reason it is cancelled')
+    t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Timen er avlyst', 'the page says so')
+    t.match(await page.getByRole('main').textContent(), /Sen avbestilling av tolk|Avlyst i tide/, 'and whether it was a late cancellation')
+    t.equal((web.db.prepare('SELECT status FROM sessions WHERE id = ?').get(first.id) as { status: string }).status, 'cancelled', 'the session is cancelled in the store')
+    await check(t, 'cancel session done')
+  })
+
+  t.test('counsellors: the list, a new one with errors, then saved', async (t) => {
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Veiledere' }).click()
+    await page.waitForURL('**/counsellors')
+    t.equal(await page.getByRole('row').count(), demo.counsellors + 1, 'every demo counsellor has a row')
+    await check(t, 'counsellors')
+    await page.getByRole('link', { name: 'Legg til veileder' }).click()
+    await page.waitForURL('**/counsellors/new')
+    await check(t, 'new counsellor')
+    await page.getByLabel('Kode').fill('ny veileder')
+    await page.getByLabel('mandag, fra').fill('09:00')
+    await page.getByLabel('mandag, til').fill('25:00')
+    t.equal(await submit(page, 'Lagre veileder'), 422, 'a form with errors is refused')
+    for (const label of ['Kode', 'Navn', 'mandag, til']) t.equal(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid'), 'true', `${label} is marked invalid`)
+    t.ok((await page.locator('#error-summary li').count()) >= 3, 'the summary lists each error')
+    t.notOk(web.app.store.counsellors.findById('ny veileder'), 'nothing is stored')
+    await check(t, 'new counsellor with errors')
+
+    await page.getByLabel('Kode').fill('nina')
+    await page.getByLabel('Navn', { exact: true }).fill('Nina Veileder')
+    await page.getByLabel('Faste kommuner').fill('5001, 5035')
+    await page.getByLabel('mandag, til').fill('15:00')
+    await page.getByLabel('Fravær 1, fra').fill('01.06.2026')
+    await page.getByLabel('Fravær 1, til').fill('05.06.2026')
+    await page.getByLabel('Fravær 1, type').selectOption({ label: 'Sykmeldt' })
+    t.equal(await submit(page, 'Lagre veileder'), 303, 'a good form is saved')
+    t.match(await page.getByRole('status').first().textContent(), 'Nina Veileder er lagret', 'the list says so')
+    const nina = web.app.store.counsellors.findById('nina')
+    t.same(
+      { name: nina?.name, municipalities: nina?.municipalities, weekly: nina?.weekly, absences: nina?.absences },
+      { name: 'Nina Veileder', municipalities: ['5001', '5035'], weekly: [{ weekday: 1, start: '09:00', end: '15:00' }], absences: [{ from: '2026-06-01', to: '2026-06-05', reason: 'sick' }] },
+      'stored as typed',
+    )
+    await page.getByRole('link', { name: 'Nina Veileder' }).click()
+    await page.waitForURL('**/counsellors/nina')
+    t.equal(await page.getByLabel('Fravær 1, fra').inputValue(), '01.06.2026', 'the edit form shows the absence in dd.mm.åååå')
+    await check(t, 'edit counsellor')
+  })
+
+  t.test("referrals and the access log: reading a participant's referral is logged", async (t) => {
+    await page.goto('/referrals')
+    await check(t, 'referrals list (coordinator)')
+    const link = page.getByRole('table').getByRole('link').first()
+    const ref = (await link.textContent())!
+    await link.click()
+    await page.waitForURL(/\/referrals\/[^/]+$/)
+    const id = new URL(page.url()).pathname.split('/')[2]!
+    await check(t, 'referral detail (coordinator)')
+    await page.goto(`/referrals?q=${encodeURIComponent(ref)}`)
+    t.equal(await page.getByRole('table').getByRole('link', { name: ref, exact: true }).count(), 1, 'a search by externalRef finds it')
+
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Tilgangslogg' }).click()
+    await page.waitForURL('**/audit')
+    await page.getByLabel('Henvisnings-id').fill(id)
+    await page.getByRole('button', { name: 'Vis' }).click()
+    await page.waitForURL('**/audit?**')
+    const rows = page.getByRole('table').getByRole('row').filter({ hasText: 'ola@karrieresenter.no' })
+    t.ok((await rows.count()) > 0, "the coordinator's own read of the referral is in the log")
+    t.match(await rows.first().textContent(), 'Viste', 'as a read')
+    await check(t, 'audit')
+  })
+
+  t.test('in English: "Propose" and "Commit"', async (t) => {
+    await page.goto('/allocations')
+    await page.getByRole('link', { name: 'English' }).click()
+    await page.waitForURL('**/allocations')
+    t.equal(await page.locator('html').getAttribute('lang'), 'en', 'the page is English')
+    await check(t, 'allocations (English)')
+    t.equal(await submit(page, 'Propose'), 303, '"Propose" makes a proposal')
+    t.ok(await page.getByRole('button', { name: 'Commit' }).isVisible(), 'the review offers "Commit"')
+    const kept = getAllocation(deps, new URL(page.url()).pathname.split('/')[2]!).sessions.filter((s) => s.pinned).length
+    t.ok(kept > 0, 'what was booked before stays booked in the new proposal')
+    t.equal(await page.getByRole('table', { name: /booked session/i }).getByRole('row').count(), kept + 1, 'and is listed as kept')
+    await check(t, 'review (English)')
+    await page.getByRole('link', { name: 'Norsk' }).click()
+    t.equal(await page.locator('html').getAttribute('lang'), 'nb', 'back to Norwegian')
+  })
+
+  t.test('every link on the pages leads to a page', async (t) => {
+    const broken = new Set<string>()
+    for (const url of visited) {
+      await page.goto(url)
+      for (const href of await brokenLinks(page)) broken.add(href.replace(/[0-9a-f-]{36}/g, ':id'))
+    }
+    t.same([...broken], [], 'no link on a coordinator page answers 404')
+    t.same(errors, [], 'no script error or CSP refusal on any coordinator page')
+  })
+})
