@@ -1,6 +1,6 @@
 // A counsellor's bookable time, day by day, and packing sessions into a day's free time.
 
-import { dayNumber, fromDayNumber, fromOsloDateTime, isWorkingDay, isoWeekday, parseHhMm } from './calendar.ts'
+import { dayNumber, fromDayNumber, fromOsloDateTime, isOpenDay, isoWeekday, parseHhMm } from './calendar.ts'
 import type { Counsellor, CounsellorDay, IsoDate, MinuteRange, Policy, Session } from './types.ts'
 
 /** `free` without `range`. Both sorted, half-open minutes; the result stays sorted. */
@@ -112,7 +112,7 @@ export function counsellorDays(
   const out: CounsellorDay[] = []
   for (let n = first; n <= last; n++) {
     const date = fromDayNumber(n)
-    if (!isWorkingDay(date)) continue
+    if (!isOpenDay(date, policy)) continue
     if (absences.some(([a, b]) => n >= a && n <= b)) continue
     const hours = hoursByWeekday.get(isoWeekday(date))
     if (!hours) continue

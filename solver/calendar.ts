@@ -153,6 +153,33 @@ export function isWorkingDay(d: IsoDate): boolean {
   return isoWeekday(d) <= 5 && !isPublicHoliday(d)
 }
 
+/** The days a centre is closed besides public holidays: `closedDates` and yearly `closedDays` (`MM-DD`). */
+export type Closing = { readonly closedDates: readonly IsoDate[]; readonly closedDays: readonly string[] }
+
+/** A working day on which the centre is open: nothing is booked or ordered on any other day. */
+export function isOpenDay(d: IsoDate, closing: Closing): boolean {
+  return isWorkingDay(d) && !closing.closedDays.includes(d.slice(5)) && !closing.closedDates.includes(d)
+}
+
+/**
+ * The day the interpreter must be ordered for a session on `sessionDate`: the last open day with
+ * at least `noticeDays` open days from it up to the session (the order day counts, the session
+ * day does not). Session on Monday, 2 days: Thursday; after Easter Monday: the Wednesday before.
+ */
+export function interpreterOrderDate(sessionDate: IsoDate, noticeDays: number, closing: Closing): IsoDate {
+  let n = dayNumber(sessionDate)
+  if (noticeDays <= 0) return sessionDate
+  for (let counted = 0; ; ) {
+    n--
+    if (isOpenDay(fromDayNumber(n), closing) && ++counted >= noticeDays) return fromDayNumber(n)
+  }
+}
+
+/** `interpreterOrderBy` of a session starting at `minute` on `date`: the same time of day on its order day. */
+export function interpreterOrderBy(date: IsoDate, minute: number, policy: Closing & { readonly interpreterNoticeDays: number }): IsoDateTime {
+  return toOsloDateTime(interpreterOrderDate(date, policy.interpreterNoticeDays, policy), minute)
+}
+
 /** The working days in [from, to], inclusive, in order. */
 export function workingDaysBetween(from: IsoDate, to: IsoDate): IsoDate[] {
   const out: IsoDate[] = []

@@ -3,11 +3,12 @@
 import type { ModelReferral } from './model.ts'
 import type { Ranked } from './priority.ts'
 import { RULE_WORDS, ruleKey } from './priority.ts'
-import type { IsoDate, PriorityRule, Reason } from './types.ts'
+import type { Explanation, IsoDate, PriorityRule, Reason } from './types.ts'
 
 export type Why = {
   readonly reason: Reason
   readonly detail: string
+  readonly explanation: Explanation
   readonly rule?: PriorityRule
   readonly takenBy?: readonly string[]
 }
@@ -33,7 +34,8 @@ export function explainShortage(
   until: IsoDate,
   holders: readonly Holder[],
   rules: readonly PriorityRule[],
-  none: { readonly reason: Reason; readonly detail: string },
+  none: Why,
+  groupMeetings: number,
 ): Why {
   const loserKeys = keysOf(rules, loser)
   const byRule = new Map<PriorityRule | 'tie', string[]>()
@@ -76,6 +78,18 @@ export function explainShortage(
   const whom = ids.length === total ? words : `participants ranked above, ${ids.length} of them ${words}`
   // Named ones only: the full list could run to thousands of ids on a large run.
   const takenBy = ids.slice(0, NAMED)
-  const detail = `${sessions} went to ${whom}, e.g. ${examples}`
-  return best === 'tie' ? { reason: 'lower-priority', detail, takenBy } : { reason: 'lower-priority', detail, rule: best, takenBy }
+  const meetings = groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} took counsellor time in the same days` : ''
+  const detail = `${sessions} went to ${whom}, e.g. ${examples}${meetings}`
+  const explanation: Explanation = {
+    code: 'lower-priority',
+    rule: best,
+    from: r.window.earliest,
+    until,
+    toDeadline: until !== r.window.latest,
+    sessions: total,
+    decided: ids.length,
+    takenBy,
+    groupMeetings,
+  }
+  return best === 'tie' ? { reason: 'lower-priority', detail, explanation, takenBy } : { reason: 'lower-priority', detail, explanation, rule: best, takenBy }
 }

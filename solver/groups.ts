@@ -8,7 +8,7 @@ import { addDays, daysBetween } from './calendar.ts'
 import type { BookDay, DayBook } from './daybook.ts'
 import { fitOn } from './daybook.ts'
 import { solveMip } from './lp.ts'
-import type { GroupMethod, GroupOptions, IsoDate, Policy, Referral } from './types.ts'
+import type { Explanation, GroupMethod, GroupOptions, IsoDate, Policy, Referral } from './types.ts'
 
 export type GroupCandidate = {
   readonly referral: Referral
@@ -26,7 +26,7 @@ export type PlannedGroup = {
 export type GroupPlan = {
   readonly groups: readonly PlannedGroup[]
   /** Referrals left without a group meeting in the horizon, with why. */
-  readonly awaiting: ReadonlyMap<string, string>
+  readonly awaiting: ReadonlyMap<string, Awaiting>
   /** How the languages were formed; null when no language needed a meeting. */
   readonly method: GroupMethod | 'mixed' | null
 }
@@ -57,9 +57,14 @@ type Context = {
   readonly leadDate: IsoDate
   readonly lastGroupDay: IsoDate
   readonly owns: (counsellorId: string, municipality: string) => boolean
+  /** Group meetings already planned in this run (other languages) between two dates: explanations name them. */
+  readonly meetingsBetween: (from: IsoDate, to: IsoDate) => number
 }
 
-type LanguagePlan = { readonly groups: readonly PlannedGroup[]; readonly awaiting: ReadonlyMap<string, string> }
+type LanguagePlan = { readonly groups: readonly PlannedGroup[]; readonly awaiting: ReadonlyMap<string, Awaiting> }
+
+/** Why a member is not seated in this run: the English detail and the same as data. */
+export type Awaiting = { readonly detail: string; readonly explanation: Explanation }
 
 /**
  * `candidates` in priority order. `owns(counsellorId, municipality)` says whether a counsellor is a
@@ -75,18 +80,19 @@ export function planGroups(
   options: GroupOptions = {},
 ): GroupPlan {
   const opts = { ...DEFAULT_OPTIONS, ...options }
+  const groups: PlannedGroup[] = []
   const ctx: Context = {
     book,
     policy,
     leadDate: addDays(runDate, policy.leadDays.ukraine),
     lastGroupDay: addDays(horizonEnd, -policy.groupMeeting.daysBeforeIndividual),
     owns,
+    meetingsBetween: (from, to) => groups.filter((g) => g.day.date >= from && g.day.date <= to).length,
   }
   const byLanguage = new Map<string, GroupCandidate[]>()
   for (const c of candidates) byLanguage.set(c.referral.language, [...(byLanguage.get(c.referral.language) ?? []), c])
 
-  const groups: PlannedGroup[] = []
-  const awaiting = new Map<string, string>()
+  const awaiting = new Map<string, Awaiting>()
   const used = new Set<GroupMethod>()
   for (const [language, list] of byLanguage) {
     const lp = opts.method === 'lp' ? formLp(language, list, ctx, opts) : null
@@ -110,8 +116,13 @@ function latestMeetingOf(c: GroupCandidate, ctx: Context): IsoDate {
   return d < ctx.lastGroupDay ? d : ctx.lastGroupDay
 }
 
-function noRoomWhy(language: string, from: IsoDate, to: IsoDate, ctx: Context): string {
-  return `no counsellor has a free ${ctx.policy.groupMeeting.minutes}-minute block with a ${language} interpreter for a group meeting between ${from} and ${to}`
+function noRoomWhy(language: string, from: IsoDate, to: IsoDate, ctx: Context, otherMeetings: number): Awaiting {
+  const minutes = ctx.policy.groupMeeting.minutes
+  const others = otherMeetings > 0 ? ` (${otherMeetings} group meetings in other languages take counsellor time then)` : ''
+  return {
+    detail: `no counsellor has a free ${minutes}-minute block with a ${language} interpreter for a group meeting between ${from} and ${to}${others}`,
+    explanation: { code: 'group-meeting-no-room', language, minutes, from, until: to, otherMeetings },
+  }
 }
 
 // ---- the MIP ----
@@ -225,16 +236,22 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
     }
   })
 
-  const awaiting = new Map<string, string>()
+  const awaiting = new Map<string, Awaiting>()
   for (const m of members) {
     if (seated.has(m.c.referral.id)) continue
     const gap = policy.groupMeeting.daysBeforeIndividual
-    const why =
+    const why: Awaiting =
       m.from > m.to
-        ? `a group meeting on or after ${m.from} leaves no date for the individual session ${gap} days later before ${m.c.latest}`
+        ? {
+            detail: `a group meeting on or after ${m.from} leaves no date for the individual session ${gap} days later before ${m.c.latest}`,
+            explanation: { code: 'group-meeting-no-date', from: m.from, gap, until: m.c.latest },
+          }
         : rooms.some((r) => r.date >= m.from && r.date <= m.to)
-          ? `the ${language} group meetings that can be held between ${m.from} and ${m.to} are full (${maxParticipants} each; no counsellor block or ${language} interpreter left for another)`
-          : noRoomWhy(language, m.from, m.to, ctx)
+          ? {
+              detail: `the ${language} group meetings that can be held between ${m.from} and ${m.to} are full (${maxParticipants} each; no counsellor block or ${language} interpreter left for another)`,
+              explanation: { code: 'group-meeting-full', language, seats: maxParticipants, from: m.from, until: m.to },
+            }
+          : noRoomWhy(language, m.from, m.to, ctx, ctx.meetingsBetween(m.from, m.to))
     awaiting.set(m.c.referral.id, why)
   }
 
@@ -422,7 +439,7 @@ function formGreedy(language: string, candidates: readonly GroupCandidate[], ctx
     return ea < eb ? -1 : ea > eb ? 1 : 0
   })
   const groups: PlannedGroup[] = []
-  const awaiting = new Map<string, string>()
+  const awaiting = new Map<string, Awaiting>()
   for (let i = 0; i < list.length; i += maxParticipants) {
     const chunk = list.slice(i, i + maxParticipants)
     // The meeting always has an interpreter, and no member may be deferred past it.
@@ -431,7 +448,7 @@ function formGreedy(language: string, candidates: readonly GroupCandidate[], ctx
     const municipality = mostCommon(chunk.map((c) => c.referral.municipality))
     const found = findDay(book, earliest, lastGroupDay, minutes, language, (id) => ctx.owns(id, municipality))
     if (found === null) {
-      for (const c of chunk) awaiting.set(c.referral.id, noRoomWhy(language, earliest, lastGroupDay, ctx))
+      for (const c of chunk) awaiting.set(c.referral.id, noRoomWhy(language, earliest, lastGroupDay, ctx, ctx.meetingsBetween(earliest, lastGroupDay)))
       continue
     }
     const [day, start] = found
@@ -439,7 +456,11 @@ function formGreedy(language: string, candidates: readonly GroupCandidate[], ctx
     const members: Referral[] = []
     for (const c of chunk) {
       if (addDays(day.date, gap) <= c.latest) members.push(c.referral)
-      else awaiting.set(c.referral.id, `the first group meeting with room, on ${day.date}, leaves no date for the individual session ${gap} days later before ${c.latest}`)
+      else
+        awaiting.set(c.referral.id, {
+          detail: `the first group meeting with room, on ${day.date}, leaves no date for the individual session ${gap} days later before ${c.latest}`,
+          explanation: { code: 'group-meeting-no-date', from: day.date, gap, until: c.latest },
+        })
     }
     if (members.length === 0) continue
     book.book(day, start, minutes, language)

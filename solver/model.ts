@@ -18,9 +18,10 @@ import { createDayBook, interpreterLanguage } from './daybook.ts'
 import type { PlannedGroup } from './groups.ts'
 import { planGroups } from './groups.ts'
 import type { Ranked } from './priority.ts'
-import { compareRanked } from './priority.ts'
+import { compareRanked, rankingRules, waitedTooLong } from './priority.ts'
 import { eligibility } from './rules/index.ts'
-import type { Eligibility, GroupMethod, GroupOptions, IsoDate, Problem, Reason, Referral, Session, Window } from './types.ts'
+import type { Blocked } from './rules/rule.ts'
+import type { Eligibility, GroupMethod, GroupOptions, IsoDate, Problem, Referral, Session, Window } from './types.ts'
 
 /** Days a non-own counsellor must save before it wins over the municipality's own counsellor. */
 export const OWN_PENALTY = 10
@@ -85,7 +86,7 @@ export type Prepared = {
   /** How the group meetings were formed (null: none needed). */
   readonly groupMethod: GroupMethod | 'mixed' | null
   /** Referrals that cannot be planned this run, with the reason. */
-  readonly blocked: ReadonlyMap<string, { readonly reason: Reason; readonly detail: string }>
+  readonly blocked: ReadonlyMap<string, Blocked>
   /** Referral id → date of its pinned individual session. */
   readonly pinnedFirst: ReadonlyMap<string, { readonly date: IsoDate; readonly counsellorId: string }>
   readonly pinnedFollowup: ReadonlySet<string>
@@ -118,23 +119,23 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}, witho
   }
 
   const ctx = { runDate, horizonEnd, policy }
-  const blocked = new Map<string, { reason: Reason; detail: string }>()
+  const blocked = new Map<string, Blocked>()
   const open: { referral: Referral; el: Extract<Eligibility, { ok: true }> }[] = []
   for (const r of problem.referrals) {
     if (pinnedFirst.has(r.id)) continue
     const groupMeetingOn = pinnedGroupOn.get(r.id)
     const el = eligibility(r, groupMeetingOn !== undefined ? { ...ctx, groupMeetingOn } : ctx)
-    if (!el.ok) blocked.set(r.id, { reason: el.reason, detail: el.detail })
+    if (!el.ok) blocked.set(r.id, { reason: el.reason, detail: el.detail, explanation: el.explanation })
     else open.push({ referral: r, el })
   }
 
   // Group meetings first: they fix the members' earliest dates. Priority order decides who is
   // grouped first (ranked as a referral with no deadline: the ukraine track has none).
-  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false })
-  for (const [id, detail] of withoutMeeting) blocked.set(id, { reason: 'awaiting-group-meeting', detail })
+  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false, overdue: waitedTooLong(r, runDate, policy) })
+  for (const [id, detail] of withoutMeeting) blocked.set(id, { reason: 'awaiting-group-meeting', detail, explanation: { code: 'group-meeting-outranked', until: horizonEnd } })
   const needGroup = open
     .filter((o) => o.el.needsGroupMeeting && !withoutMeeting.has(o.referral.id))
-    .sort((a, b) => compareRanked(policy.priority, rank(a.referral), rank(b.referral)))
+    .sort((a, b) => compareRanked(rankingRules(policy), rank(a.referral), rank(b.referral)))
   const plan = planGroups(
     needGroup.map((o) => ({ referral: o.referral, latest: o.el.window.latest })),
     book,
@@ -146,7 +147,7 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}, witho
   )
   const groupOn = new Map<string, IsoDate>()
   for (const g of plan.groups) for (const m of g.members) groupOn.set(m.id, g.day.date)
-  for (const [id, detail] of plan.awaiting) blocked.set(id, { reason: 'awaiting-group-meeting', detail })
+  for (const [id, why] of plan.awaiting) blocked.set(id, { reason: 'awaiting-group-meeting', ...why })
 
   const eligible: { referral: Referral; window: Window; minutes: number }[] = []
   for (const { referral, el } of open) {
@@ -158,7 +159,7 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}, witho
     if (on === undefined) continue // awaiting or left out, recorded above
     const again = eligibility(referral, { ...ctx, groupMeetingOn: on })
     if (again.ok) eligible.push({ referral, window: again.window, minutes: again.minutes })
-    else blocked.set(referral.id, { reason: again.reason, detail: again.detail })
+    else blocked.set(referral.id, { reason: again.reason, detail: again.detail, explanation: again.explanation })
   }
 
   const model = buildFromBook(problem, book, eligible, owns)
@@ -229,18 +230,20 @@ function buildFromBook(
       interpreterLeft.set(`${r.limitedLanguage}|${date}`, Math.max(0, book.interpreterLeft(r.limitedLanguage, date)))
     }
   }
-  return { days, dates, referrals, interpreterLeft, requests: requestsOf(referrals, problem.policy.priority) }
+  return { days, dates, referrals, interpreterLeft, requests: requestsOf(referrals, problem) }
 }
 
 /**
  * The requests in priority order. An ordinary referral whose deadline falls inside its window
  * first asks for a date on or before it; only if that fails does it ask for the rest of its window.
  */
-function requestsOf(referrals: readonly ModelReferral[], rules: Problem['policy']['priority']): Request[] {
+function requestsOf(referrals: readonly ModelReferral[], problem: Problem): Request[] {
+  const rules = rankingRules(problem.policy)
   const out: Request[] = []
   for (const r of referrals) {
     const d = r.deadline
-    const ranked = (withinDeadline: boolean): Ranked => ({ referral: r.referral, deadline: d, withinDeadline })
+    const overdue = waitedTooLong(r.referral, problem.runDate, problem.policy)
+    const ranked = (withinDeadline: boolean): Ranked => ({ referral: r.referral, deadline: d, withinDeadline, overdue })
     if (d === null || d < r.window.earliest) out.push({ ref: r.index, withinDeadline: false, ranked: ranked(false) })
     else if (d >= r.window.latest) out.push({ ref: r.index, withinDeadline: true, ranked: ranked(true) })
     else {

@@ -3,7 +3,7 @@
 // day book a run plans on (booked sessions taken out, interpreter capacity counted); a booking is
 // judged by the proposal validator, so no rule is written twice.
 
-import { addDays, epochMs, fromOsloDateTime, toOsloDateTime } from './calendar.ts'
+import { addDays, epochMs, fromOsloDateTime, interpreterOrderBy, toOsloDateTime } from './calendar.ts'
 import { createDayBook, interpreterLanguage } from './daybook.ts'
 import { horizonEndOf } from './model.ts'
 import type { Ranked } from './priority.ts'
@@ -133,7 +133,7 @@ export function bookingSession(problem: Problem, r: Referral, counsellorId: stri
 }
 
 function orderBy(date: IsoDate, minute: number, policy: Policy): IsoDateTime {
-  return toOsloDateTime(addDays(date, -policy.interpreterNoticeDays), minute)
+  return interpreterOrderBy(date, minute, policy)
 }
 
 /**

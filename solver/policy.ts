@@ -1,4 +1,4 @@
-import type { IsoDate, Policy, PolicyInput, Track } from './types.ts'
+import type { IsoDate, Policy, PolicyInput, Track, TrackPeriod } from './types.ts'
 
 /** The defaults that domain.md and the contract give, for a run today. */
 export const DEFAULT_POLICY: Policy = {
@@ -13,6 +13,14 @@ export const DEFAULT_POLICY: Policy = {
   interpreterNoticeDays: 2,
   priority: ['deadline', 'threatened-industry', 'programme-time', 'waiting-time'],
   workingDay: { start: '08:00', end: '15:30' },
+  closedDates: [],
+  closedDays: ['12-24', '12-31'],
+  maxWaitWeeks: 8,
+  trackPeriods: {
+    ordinary: { from: '2021-01-01' },
+    ukraine: { from: '2022-06-15' },
+    corona: { from: '2020-01-01', until: '2022-12-31' },
+  },
 }
 
 /**
@@ -25,11 +33,13 @@ const ERAS: readonly { readonly from: IsoDate; readonly sessionMinutes: Partial<
   { from: '2025-03-01', sessionMinutes: { ordinary: 120 } },
 ]
 
-/** The track's years in force: corona law 2020 until repealed at the end of 2022; chapter 6A from 15 June 2022. */
-export const TRACK_IN_FORCE: Readonly<Record<Track, { readonly from: IsoDate; readonly until?: IsoDate }>> = {
-  ordinary: { from: '2021-01-01' },
-  ukraine: { from: '2022-06-15' },
-  corona: { from: '2020-03-01', until: '2022-12-31' },
+/** The tracks' default periods in force: corona law 2020 until repealed at the end of 2022; chapter 6A from 15 June 2022. */
+export const TRACK_IN_FORCE: Readonly<Record<Track, TrackPeriod>> = DEFAULT_POLICY.trackPeriods
+
+/** Whether a track's law is in force on a date under a policy. */
+export function trackInForceOn(policy: Pick<Policy, 'trackPeriods'>, track: Track, date: IsoDate): boolean {
+  const p = policy.trackPeriods[track]
+  return date >= p.from && (p.until === undefined || date <= p.until)
 }
 
 /** The default policy in force on a date. */
@@ -51,6 +61,11 @@ export function resolvePolicy(input: PolicyInput | undefined, runDate: IsoDate):
     groupMeeting: { ...base.groupMeeting, ...input.groupMeeting },
     workingDay: { ...base.workingDay, ...input.workingDay },
     priority: input.priority ?? base.priority,
+    trackPeriods: {
+      ordinary: { ...base.trackPeriods.ordinary, ...input.trackPeriods?.ordinary },
+      ukraine: { ...base.trackPeriods.ukraine, ...input.trackPeriods?.ukraine },
+      corona: { ...base.trackPeriods.corona, ...input.trackPeriods?.corona },
+    },
   } as Policy
 }
 

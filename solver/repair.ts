@@ -14,7 +14,7 @@
 // booking and keeps the lead time counted from the run date (today), the deferral, the programme
 // end and the order between a participant's sessions (group meeting, first session, follow-up).
 
-import { addDays, daysBetween, fromOsloDateTime, toOsloDateTime } from './calendar.ts'
+import { addDays, daysBetween, fromOsloDateTime, interpreterOrderBy, toOsloDateTime } from './calendar.ts'
 import type { BookDay } from './daybook.ts'
 import { createDayBook } from './daybook.ts'
 import type { BookedSession } from './disruptions.ts'
@@ -248,7 +248,7 @@ export function repair(input: RepairInput): RepairProposal {
     else otherDay++
     changes.push({ sessionId: s.id, from, to: { counsellorId: p.day.counsellorId, start }, interpreterReorder: interpreted && !sameStart, lateCancellation: interpreted && !sameStart && late })
     const end = toOsloDateTime(p.day.date, p.start + n.minutes)
-    const orderBy = sameStart ? s.interpreterOrderBy : toOsloDateTime(addDays(p.day.date, -policy.interpreterNoticeDays), p.start)
+    const orderBy = interpreterOrderBy(p.day.date, p.start, policy)
     const { pinned: _p, ...base } = s
     moved.push({ ...base, counsellorId: p.day.counsellorId, start, end, ...(interpreted && orderBy !== undefined ? { interpreterOrderBy: orderBy } : {}) } as Session & { id: string })
   })

@@ -9,7 +9,7 @@
 // 4. follow-ups on what is left; then explanations and stats.
 
 import { packDay } from './availability.ts'
-import { addDays, toOsloDateTime } from './calendar.ts'
+import { addDays, interpreterOrderBy, toOsloDateTime } from './calendar.ts'
 import type { BookDay } from './daybook.ts'
 import { fitOn, interpreterLanguage } from './daybook.ts'
 import type { Holder, Why } from './explain.ts'
@@ -19,10 +19,11 @@ import type { Model, ModelReferral, Prepared } from './model.ts'
 import { OWN_PENALTY, prepare } from './model.ts'
 import { flowAssign } from './network.ts'
 import type { Ranked } from './priority.ts'
-import { compareRanked } from './priority.ts'
-import { deadlineOf } from './rules/index.ts'
+import { compareRanked, rankingRules, waitedTooLong } from './priority.ts'
+import { deadlineOf, leadTime } from './rules/index.ts'
 import type {
   DeadlineBreach,
+  FollowupUnplanned,
   IsoDate,
   Method,
   Outcome,
@@ -106,14 +107,14 @@ function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: Read
       const s = starts[i]
       if (s === null || s === undefined) return
       const r = model.referrals[ref]!
-      placed.set(ref, { day, start: s, ranked: rankedAt(r, day.date) })
+      placed.set(ref, { day, start: s, ranked: rankedAt(r, day.date, problem) })
     })
     refs.forEach((ref) => {
       const p = placed.get(ref)
       if (p) book.book(day, p.start, model.referrals[ref]!.minutes, interpreterLanguage(model.referrals[ref]!.referral))
     })
   }
-  fill(model, prep, placed)
+  fill(model, prep, placed, problem)
 
   // ---- 4. follow-ups ----
   const followups = planFollowups(problem, prep, placed)
@@ -128,7 +129,7 @@ function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: Read
       language: g.language,
       start: toOsloDateTime(g.day.date, g.start),
       end: toOsloDateTime(g.day.date, g.start + policy.groupMeeting.minutes),
-      interpreterOrderBy: toOsloDateTime(addDays(g.day.date, -policy.interpreterNoticeDays), g.start),
+      interpreterOrderBy: orderBy(g.day.date, g.start, policy),
     })
   }
   for (const [ref, p] of placed) newSessions.push(individual(model.referrals[ref]!.referral, 'individual', p.day, p.start, model.referrals[ref]!.minutes, policy))
@@ -188,12 +189,12 @@ function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: Read
     for (const m of g.members)
       idle.set(m.id, `a group meeting in this run would leave no individual session after it before ${prep.horizonEnd} (that time went to participants ranked above), so none is planned yet`)
   }
-  return { proposal: { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, stats }, idle }
+  return { proposal: { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, followupsUnplanned: followups.unplanned, stats }, idle }
 }
 
 /** How a placed referral ranks: within its deadline if the date keeps it. */
-function rankedAt(r: ModelReferral, date: IsoDate): Ranked {
-  return { referral: r.referral, deadline: r.deadline, withinDeadline: r.deadline !== null && date <= r.deadline }
+function rankedAt(r: ModelReferral, date: IsoDate, problem: Problem): Ranked {
+  return { referral: r.referral, deadline: r.deadline, withinDeadline: r.deadline !== null && date <= r.deadline, overdue: waitedTooLong(r.referral, problem.runDate, problem.policy) }
 }
 
 function individual(r: Referral, kind: 'individual' | 'followup', day: BookDay, start: number, minutes: number, policy: Policy): Session {
@@ -204,14 +205,17 @@ function individual(r: Referral, kind: 'individual' | 'followup', day: BookDay, 
     start: toOsloDateTime(day.date, start),
     end: toOsloDateTime(day.date, start + minutes),
   }
-  return r.interpreter ? { ...base, interpreterOrderBy: toOsloDateTime(addDays(day.date, -policy.interpreterNoticeDays), start) } : base
+  const withAdvisor = r.advisorConsent ? base : { ...base, advisorAttends: false }
+  return r.interpreter ? { ...withAdvisor, interpreterOrderBy: orderBy(day.date, start, policy) } : withAdvisor
 }
+
+const orderBy = interpreterOrderBy
 
 /**
  * Requests still unserved, in priority order, on the time actually left: the model counts
  * sessions of the longest length a day may hold, so days that got shorter ones have room over.
  */
-function fill(model: Model, prep: Prepared, placed: Map<number, Placed>): void {
+function fill(model: Model, prep: Prepared, placed: Map<number, Placed>, problem: Problem): void {
   const { book } = prep
   for (const q of model.requests) {
     if (placed.has(q.ref)) continue
@@ -233,7 +237,7 @@ function fill(model: Model, prep: Prepared, placed: Map<number, Placed>): void {
     }
     if (!best) continue
     book.book(best.day, best.start, r.minutes, language)
-    placed.set(q.ref, { day: best.day, start: best.start, ranked: rankedAt(r, best.day.date) })
+    placed.set(q.ref, { day: best.day, start: best.start, ranked: rankedAt(r, best.day.date, problem) })
   }
 }
 
@@ -242,7 +246,7 @@ function fill(model: Model, prep: Prepared, placed: Map<number, Placed>): void {
  * same counsellor preferred, on the time left after every first session. One that cannot fall in
  * this horizon is simply not planned yet (counted as pending).
  */
-function planFollowups(problem: Problem, prep: Prepared, placed: ReadonlyMap<number, Placed>): { sessions: Session[]; pending: number } {
+function planFollowups(problem: Problem, prep: Prepared, placed: ReadonlyMap<number, Placed>): { sessions: Session[]; pending: number; unplanned: FollowupUnplanned[] } {
   const { policy } = problem
   const { book, model } = prep
   const firsts: { referral: Referral; date: IsoDate; counsellorId: string; minutes: number }[] = []
@@ -255,20 +259,24 @@ function planFollowups(problem: Problem, prep: Prepared, placed: ReadonlyMap<num
     const r = model.referrals[ref]!
     firsts.push({ referral: r.referral, date: p.day.date, counsellorId: p.day.counsellorId, minutes: r.minutes })
   }
-  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false })
-  firsts.sort((a, b) => compareRanked(policy.priority, rank(a.referral), rank(b.referral)))
+  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false, overdue: waitedTooLong(r, problem.runDate, policy) })
+  const rules = rankingRules(policy)
+  firsts.sort((a, b) => compareRanked(rules, rank(a.referral), rank(b.referral)))
 
   const sessions: Session[] = []
+  const unplanned: FollowupUnplanned[] = []
   let pending = 0
   for (const f of firsts) {
     const r = f.referral
     if (r.meetings !== 2 || prep.pinnedFollowup.has(r.id)) continue
     // A first session from an earlier run may be long past: the follow-up still needs the lead time.
     const gapDate = addDays(f.date, policy.secondMeetingGapDays)
-    const leadDate = addDays(problem.runDate, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
+    const leadDate = firstDateOf(r, problem, prep)
     const earliest = gapDate > leadDate ? gapDate : leadDate
     let latest = prep.horizonEnd
-    if (r.programmeEndsOn !== undefined && addDays(r.programmeEndsOn, -1) < latest) latest = addDays(r.programmeEndsOn, -1)
+    if (r.programmeEndsOn !== undefined && r.programmeEndsOn < latest) latest = r.programmeEndsOn
+    const until = policy.trackPeriods[r.track].until
+    if (until !== undefined && until < latest) latest = until
     const language = interpreterLanguage(r)
     let best: { day: BookDay; start: number; cost: number } | null = null
     if (earliest <= latest) {
@@ -283,20 +291,53 @@ function planFollowups(problem: Problem, prep: Prepared, placed: ReadonlyMap<num
     }
     if (!best) {
       pending++
+      unplanned.push(followupWhy(r, earliest, latest, prep.horizonEnd))
       continue
     }
     book.book(best.day, best.start, f.minutes, language)
     sessions.push(individual(r, 'followup', best.day, best.start, f.minutes, policy))
   }
-  return { sessions, pending }
+  return { sessions, pending, unplanned }
+}
+
+/** The first date a session of this referral may have under the lead-time rule (with its interpreter order). */
+function firstDateOf(r: Referral, problem: Problem, prep: Prepared): IsoDate {
+  const v = leadTime(r, { runDate: problem.runDate, horizonEnd: prep.horizonEnd, policy: problem.policy })
+  return v.ok && v.earliest !== undefined ? v.earliest : problem.runDate
+}
+
+/** Why a follow-up is not planned: it can never fit before the programme (or the track) ends, it falls after this horizon, or there is no room. */
+function followupWhy(r: Referral, earliest: IsoDate, latest: IsoDate, horizonEnd: IsoDate): FollowupUnplanned {
+  const ends = r.programmeEndsOn
+  if (ends !== undefined && earliest > ends)
+    return {
+      referralId: r.id,
+      reason: 'programme-ended',
+      detail: `the follow-up cannot come before ${earliest}, after the programme ends on ${ends}`,
+      explanation: { code: 'followup-after-programme', earliest, programmeEndsOn: ends },
+    }
+  if (earliest > horizonEnd)
+    return {
+      referralId: r.id,
+      reason: 'no-capacity-in-horizon',
+      detail: `the follow-up comes no earlier than ${earliest}, after this run's horizon (${horizonEnd}); a later run plans it`,
+      explanation: { code: 'followup-later', earliest, horizonEnd },
+    }
+  return {
+    referralId: r.id,
+    reason: 'no-capacity-in-horizon',
+    detail: `no counsellor has a free slot for the follow-up between ${earliest} and ${latest}`,
+    explanation: { code: 'followup-no-capacity', from: earliest, until: latest },
+  }
 }
 
 function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number, Placed>): { unassigned: Unassigned[]; deadlineBreaches: DeadlineBreach[] } {
   const { policy } = problem
   const { model, book } = prep
+  const rules = rankingRules(policy)
   const holders = new Map<number, Holder[]>()
   for (const [ref, p] of placed) {
-    const holder = { id: model.referrals[ref]!.referral.id, ranked: p.ranked, keys: keysOf(policy.priority, p.ranked) }
+    const holder = { id: model.referrals[ref]!.referral.id, ranked: p.ranked, keys: keysOf(rules, p.ranked) }
     const list = holders.get(p.day.index)
     if (list) list.push(holder)
     else holders.set(p.day.index, [holder])
@@ -313,6 +354,33 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
       within.set(key, list)
     }
     return list
+  }
+  // Group meetings of this run on a referral's possible days up to a date: their counsellor time was not free for it.
+  const meetingsOn = new Map<number, number>()
+  for (const g of prep.groups) meetingsOn.set(g.day.index, (meetingsOn.get(g.day.index) ?? 0) + 1)
+  const meetingsWithin = (m: ModelReferral, until: IsoDate): number => {
+    let n = 0
+    for (const c of m.candidates) for (const d of c.days) if (book.days[d]!.date <= until) n += meetingsOn.get(d) ?? 0
+    return n
+  }
+  // One ranking of the referral for every list it appears in: as its first request asked (within
+  // its deadline where it could still make it), so a tie on the deadline is a tie in every list.
+  const rankedAsAsked = (m: ModelReferral): Ranked => ({
+    referral: m.referral,
+    deadline: m.deadline,
+    withinDeadline: m.deadline !== null && m.deadline >= m.window.earliest,
+    overdue: waitedTooLong(m.referral, problem.runDate, policy),
+  })
+  const shortage = (m: ModelReferral, until: IsoDate): Why => {
+    const toDeadline = until !== m.window.latest
+    const groupMeetings = meetingsWithin(m, until)
+    const meetings = groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} took counsellor time in those days` : ''
+    const none: Why = {
+      reason: toDeadline ? 'no-capacity-before-deadline' : 'no-capacity-in-horizon',
+      detail: `no counsellor has a free ${m.minutes}-minute slot between ${m.window.earliest} and ${toDeadline ? 'the deadline ' : ''}${until} (absences, holidays and sessions already booked${meetings})`,
+      explanation: { code: 'no-capacity', minutes: m.minutes, from: m.window.earliest, until, toDeadline, groupMeetings },
+    }
+    return explainShortage(m, rankedAsAsked(m), until, holdersWithin(m, until), rules, none, groupMeetings)
   }
   const modelOf = new Map(model.referrals.map((r) => [r.referral.id, r]))
   const placedOf = new Map<string, Placed>()
@@ -332,6 +400,7 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
           plannedOn: booked.date,
           reason: 'no-capacity-before-deadline',
           detail: `booked in an earlier run for ${booked.date}, after the deadline ${deadline}; booked sessions are kept (that run's proposal says why no earlier date was found)`,
+          explanation: { code: 'booked-after-deadline', on: booked.date, deadline },
         })
       }
       continue
@@ -343,13 +412,13 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     if (!p) {
       const blocked = prep.blocked.get(r.id)
       if (blocked) why = blocked
-      else if (m) {
-        const hours = `a free ${m.minutes}-minute slot`
-        why = explainShortage(m, { referral: r, deadline: m.deadline, withinDeadline: false }, m.window.latest, holdersWithin(m, m.window.latest), policy.priority, {
+      else if (m) why = shortage(m, m.window.latest)
+      else
+        why = {
           reason: 'no-capacity-in-horizon',
-          detail: `no counsellor has ${hours} between ${m.window.earliest} and ${m.window.latest} (absences, holidays and sessions already booked)`,
-        })
-      } else why = { reason: 'no-capacity-in-horizon', detail: 'no counsellor has free time in this run' }
+          detail: 'no counsellor has free time in this run',
+          explanation: { code: 'no-capacity', minutes: policy.sessionMinutes[r.track], from: problem.runDate, until: prep.horizonEnd, toDeadline: false, groupMeetings: 0 },
+        }
       unassigned.push({ referralId: r.id, ...why })
     }
     // A deadline breach: the first session after the deadline, or none while the deadline falls in the horizon.
@@ -358,21 +427,38 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     if (plannedOn !== null ? plannedOn <= deadline : deadline > prep.horizonEnd) continue
     let breach: Why
     if (m && deadline < m.window.earliest) {
+      const passed = deadline < problem.runDate
       breach =
         r.deferredUntil !== undefined && r.deferredUntil > deadline
-          ? { reason: 'deferred', detail: `deferred until ${r.deferredUntil}, after the deadline ${deadline}` }
-          : deadline < problem.runDate
-            ? { reason: 'lead-time', detail: `the deadline ${deadline} had passed before this run (${problem.runDate}); the first possible date is ${m.window.earliest}` }
-            : { reason: 'lead-time', detail: `the deadline ${deadline} falls before the first possible date ${m.window.earliest}` }
+          ? { reason: 'deferred', detail: `deferred until ${r.deferredUntil}, after the deadline ${deadline}`, explanation: { code: 'deferred', until: r.deferredUntil, deadline } }
+          : {
+              reason: 'lead-time',
+              detail: passed
+                ? `the deadline ${deadline} had passed before this run (${problem.runDate}); the first possible date is ${m.window.earliest}`
+                : `the deadline ${deadline} falls before the first possible date ${m.window.earliest}`,
+              explanation: { code: 'deadline-before-earliest', deadline, earliest: m.window.earliest, passed },
+            }
+    } else if (m && why?.reason === 'lower-priority') {
+      // Unplanned and outranked: the breach says what the unassigned entry says, by the same rule.
+      breach = why
     } else if (m) {
-      breach = explainShortage(m, { referral: r, deadline, withinDeadline: true }, deadline, holdersWithin(m, deadline), policy.priority, {
-        reason: 'no-capacity-before-deadline',
-        detail: `no counsellor has a free ${m.minutes}-minute slot between ${m.window.earliest} and the deadline ${deadline} (absences, holidays and sessions already booked)`,
-      })
+      breach = shortage(m, deadline)
     } else {
-      breach = why ?? { reason: 'no-capacity-before-deadline', detail: `no session before the deadline ${deadline}` }
+      breach = why ?? {
+        reason: 'no-capacity-before-deadline',
+        detail: `no session before the deadline ${deadline}`,
+        explanation: { code: 'no-capacity', minutes: policy.sessionMinutes[r.track], from: problem.runDate, until: deadline, toDeadline: true, groupMeetings: 0 },
+      }
     }
-    deadlineBreaches.push({ referralId: r.id, deadline, plannedOn, reason: breach.reason, detail: breach.detail })
+    deadlineBreaches.push({
+      referralId: r.id,
+      deadline,
+      plannedOn,
+      reason: breach.reason === 'no-capacity-in-horizon' ? 'no-capacity-before-deadline' : breach.reason,
+      detail: breach.detail,
+      explanation: breach.explanation,
+      ...(breach.rule !== undefined && { rule: breach.rule }),
+    })
   }
   return { unassigned, deadlineBreaches }
 }

@@ -11,8 +11,8 @@ export type Track = 'ordinary' | 'ukraine' | 'corona'
 export const TRACKS = ['ordinary', 'ukraine', 'corona'] as const
 
 /** Prioritisation rules, in the contract's names. */
-export type PriorityRule = 'deadline' | 'threatened-industry' | 'programme-time' | 'waiting-time'
-export const PRIORITY_RULES = ['deadline', 'threatened-industry', 'programme-time', 'waiting-time'] as const
+export type PriorityRule = 'deadline' | 'waiting-limit' | 'threatened-industry' | 'programme-time' | 'waiting-time'
+export const PRIORITY_RULES = ['deadline', 'waiting-limit', 'threatened-industry', 'programme-time', 'waiting-time'] as const
 
 /** Why a referral was left out, or why its deadline is missed. */
 export type Reason =
@@ -24,6 +24,7 @@ export type Reason =
   | 'no-capacity-in-horizon'
   | 'lead-time'
   | 'lower-priority'
+  | 'rules-not-in-force'
 export const REASONS = [
   'deferred',
   'missing-competence-mapping',
@@ -33,7 +34,10 @@ export const REASONS = [
   'no-capacity-in-horizon',
   'lead-time',
   'lower-priority',
+  'rules-not-in-force',
 ] as const
+
+import type { InterpreterService } from './rules/late-cancellation.ts'
 
 export type PerTrack<T> = Readonly<Record<Track, T>>
 
@@ -66,7 +70,19 @@ export type Policy = {
   readonly priority: readonly PriorityRule[]
   /** The centre's opening hours on a working day, `HH:MM` local time. */
   readonly workingDay: { readonly start: string; readonly end: string }
+  /** Dates the centre is closed (besides public holidays): nothing is booked then. */
+  readonly closedDates: readonly IsoDate[]
+  /** `MM-DD` days closed every year (default Christmas Eve and New Year's Eve). */
+  readonly closedDays: readonly string[]
+  /** A referral that has waited longer than this ranks right after the deadline rule (`waiting-limit`). */
+  readonly maxWaitWeeks: number
+  /** The days each track's law is in force; no session of that track outside them. `until` inclusive. */
+  readonly trackPeriods: PerTrack<TrackPeriod>
+  /** Interpreter services and their cancellation terms (the late-cancellation rule); none: `lateCancellationHours`. */
+  readonly interpreterServices?: readonly InterpreterService[]
 }
+
+export type TrackPeriod = { readonly from: IsoDate; readonly until?: IsoDate }
 
 /** Policy input: any subset; nested objects may be partial too. */
 export type PolicyInput = {
@@ -134,6 +150,8 @@ export type IndividualSession = {
   readonly end: IsoDateTime
   /** Order the interpreter no later than this; absent when no interpreter is needed. */
   readonly interpreterOrderBy?: IsoDateTime
+  /** False when the participant has not consented to the advisor attending: no invitation goes to the advisor. */
+  readonly advisorAttends?: boolean
   /** Set on sessions that were committed before this run and kept as they were. */
   readonly pinned?: boolean
 }
@@ -166,11 +184,52 @@ export type Problem = {
   readonly interpreterCapacity?: Readonly<Record<string, number>>
 }
 
+/**
+ * Why, as data: the solver says which rule decided and the dates and counts involved; src/ renders
+ * it in the reader's language (src/services/explain.ts). `takenBy` names referrals only so a
+ * renderer can show a municipality its own; others are counted.
+ */
+export type Explanation =
+  | { readonly code: 'rules-not-in-force'; readonly track: Track; readonly from: IsoDate; readonly until?: IsoDate }
+  | { readonly code: 'deferred'; readonly until: IsoDate; readonly deadline?: IsoDate }
+  | { readonly code: 'missing-competence-mapping' }
+  | { readonly code: 'programme-ended'; readonly endsOn: IsoDate }
+  | { readonly code: 'lead-time'; readonly days: number; readonly interpreter: boolean; readonly earliest: IsoDate; readonly limit: IsoDate; readonly programmeEnds: boolean }
+  | { readonly code: 'deadline-before-earliest'; readonly deadline: IsoDate; readonly earliest: IsoDate; readonly passed: boolean }
+  | { readonly code: 'group-meeting-booked'; readonly on: IsoDate; readonly gap: number; readonly earliest: IsoDate }
+  | { readonly code: 'group-meeting-needed'; readonly leadDays: number; readonly gap: number; readonly earliest: IsoDate }
+  | { readonly code: 'group-meeting-no-room'; readonly language: string; readonly minutes: number; readonly from: IsoDate; readonly until: IsoDate; readonly otherMeetings: number }
+  | { readonly code: 'group-meeting-full'; readonly language: string; readonly seats: number; readonly from: IsoDate; readonly until: IsoDate }
+  | { readonly code: 'group-meeting-no-date'; readonly from: IsoDate; readonly gap: number; readonly until: IsoDate }
+  | { readonly code: 'group-meeting-outranked'; readonly until: IsoDate }
+  | { readonly code: 'no-capacity'; readonly minutes: number; readonly from: IsoDate; readonly until: IsoDate; readonly toDeadline: boolean; readonly groupMeetings: number }
+  | {
+      readonly code: 'lower-priority'
+      /** The rule that decided for most of those ranked above; `tie` when only the reference order did. */
+      readonly rule: PriorityRule | 'tie'
+      readonly from: IsoDate
+      readonly until: IsoDate
+      readonly toDeadline: boolean
+      /** First sessions planned on its possible days by participants ranked above it. */
+      readonly sessions: number
+      /** Of those, how many the deciding rule put first. */
+      readonly decided: number
+      readonly takenBy: readonly string[]
+      /** Group meetings planned on its possible days (their counsellor time was not free for it). */
+      readonly groupMeetings: number
+    }
+  | { readonly code: 'booked-after-deadline'; readonly on: IsoDate; readonly deadline: IsoDate }
+  | { readonly code: 'followup-after-programme'; readonly earliest: IsoDate; readonly programmeEndsOn: IsoDate }
+  | { readonly code: 'followup-later'; readonly earliest: IsoDate; readonly horizonEnd: IsoDate }
+  | { readonly code: 'followup-no-capacity'; readonly from: IsoDate; readonly until: IsoDate }
+
 export type Unassigned = {
   readonly referralId: string
   readonly reason: Reason
   /** Words a municipality understands; for `lower-priority`, who took the capacity and by which rule. */
   readonly detail: string
+  /** The same as data, for rendering in a language (absent on entries made outside solve()). */
+  readonly explanation?: Explanation
   /** For `lower-priority`: the rule that decided. */
   readonly rule?: PriorityRule
   /** For `lower-priority`: referrals that took the capacity this one could have had. */
@@ -184,6 +243,8 @@ export type DeadlineBreach = {
   readonly plannedOn: IsoDate | null
   readonly reason: Reason
   readonly detail: string
+  readonly rule?: PriorityRule
+  readonly explanation?: Explanation
 }
 
 export type Method = 'flow' | 'greedy'
@@ -222,7 +283,17 @@ export type Proposal = {
   readonly sessions: readonly Session[]
   readonly unassigned: readonly Unassigned[]
   readonly deadlineBreaches: readonly DeadlineBreach[]
+  /** `meetings: 2` referrals whose follow-up is not planned in this proposal, and why. solve() always sets it (empty when none). */
+  readonly followupsUnplanned?: readonly FollowupUnplanned[]
   readonly stats: Stats
+}
+
+export type FollowupUnplanned = {
+  readonly referralId: string
+  /** `programme-ended` when it can never fit before the programme ends; else a capacity or horizon reason. */
+  readonly reason: Reason
+  readonly detail: string
+  readonly explanation: Explanation
 }
 
 export type SolveOptions = {
@@ -277,7 +348,7 @@ export type Eligibility =
       /** Length of the individual session. */
       readonly minutes: number
     }
-  | { readonly ok: false; readonly reason: Reason; readonly detail: string }
+  | { readonly ok: false; readonly reason: Reason; readonly detail: string; readonly explanation: Explanation }
 
 /** A hard rule broken by a proposal, found by validate.ts. */
 export type Violation = {

@@ -9,7 +9,9 @@
 // under another run date or an earlier policy era, and cannot be moved now. Everything else
 // (calendar, overlaps, caps, track rules) holds for pinned sessions too.
 
-import { addDays, addMonths, dayNumber, epochMs, fromOsloDateTime, isPublicHoliday, isoWeekday, parseHhMm } from './calendar.ts'
+import type { Closing } from './calendar.ts'
+import { addDays, addMonths, dayNumber, fromOsloDateTime, interpreterOrderDate, isOpenDay, isPublicHoliday, isoWeekday, parseHhMm } from './calendar.ts'
+import { trackInForceOn } from './policy.ts'
 import type { Counsellor, IsoDate, MinuteRange, Problem, Proposal, Referral, Session, Violation } from './types.ts'
 
 type Placed = {
@@ -61,11 +63,11 @@ function workingBlocks(c: Counsellor, dayStart: number, dayEnd: number): Map<num
  * Whether the interpreter order date is `days` days before the start: at the same Oslo wall time,
  * or exactly days × 24 hours earlier (the two differ only across a DST switch; both are fair).
  */
-function orderedInTime(orderBy: string, start: string, p: Placed, days: number): boolean {
+/** `interpreter-order`: ordered on the last open day with `days` open days before the session, not before the run. */
+function orderedInTime(orderBy: string, p: Placed, days: number, closing: Closing, runDate: IsoDate): boolean {
   try {
-    if (epochMs(orderBy) === epochMs(start) - days * 86_400_000) return true
     const given = fromOsloDateTime(orderBy)
-    return given.date === addDays(p.date, -days) && given.minute === p.start
+    return given.date === interpreterOrderDate(p.date, days, closing) && given.date >= runDate
   } catch {
     return false
   }
@@ -160,6 +162,7 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
     const weekday = isoWeekday(p.date)
     if (weekday >= 6) fail('working-day', `${p.label} falls on a ${weekday === 6 ? 'Saturday' : 'Sunday'}`)
     else if (isPublicHoliday(p.date)) fail('working-day', `${p.label} falls on a public holiday (${p.date})`)
+    else if (p.isNew && !isOpenDay(p.date, policy)) fail('centre-closed', `${p.label} falls on a day the centre is closed (${p.date})`)
     if (!c) {
       fail('counsellor-exists', `${p.label}: no counsellor ${s.counsellorId} in the problem`)
     } else {
@@ -209,8 +212,8 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
     // ---- interpreter ordering (its exact date follows this run's policy: new sessions only) ----
     if (interpreted) {
       if (s.interpreterOrderBy === undefined) fail('interpreter-order', `${p.label} needs an interpreter but has no interpreterOrderBy`)
-      else if (p.isNew && !orderedInTime(s.interpreterOrderBy, s.start, p, policy.interpreterNoticeDays))
-        fail('interpreter-order', `${p.label}: interpreterOrderBy ${s.interpreterOrderBy} is not ${policy.interpreterNoticeDays} days before the start`)
+      else if (p.isNew && !orderedInTime(s.interpreterOrderBy, p, policy.interpreterNoticeDays, policy, runDate))
+        fail('interpreter-order', `${p.label}: interpreterOrderBy ${s.interpreterOrderBy} is not the last open day ${policy.interpreterNoticeDays} working days before the start, on or after the run date`)
       const language = s.kind === 'group' ? s.language : referral?.language
       if (language !== undefined) {
         const key = `${language}|${p.date}`
@@ -222,8 +225,9 @@ export function validateProposal(problem: Problem, proposal: Proposal): Violatio
 
     // ---- track and referral rules ----
     for (const r of members) {
-      if (r.programmeEndsOn !== undefined && p.date >= r.programmeEndsOn)
-        fail('programme-end', `${p.label} is on or after ${r.id}'s programme end ${r.programmeEndsOn}`)
+      if (r.programmeEndsOn !== undefined && p.date > r.programmeEndsOn)
+        fail('programme-end', `${p.label} is after ${r.id}'s programme end ${r.programmeEndsOn}`)
+      if (p.isNew && !trackInForceOn(policy, r.track, p.date)) fail('track-in-force', `${p.label}: the ${r.track} track is not in force on ${p.date}`)
     }
     if (s.kind === 'group') {
       if (s.referralIds.length === 0 || s.referralIds.length > policy.groupMeeting.maxParticipants)

@@ -9,5 +9,6 @@ export function competenceMapping(referral: Referral, _ctx: RuleContext): RuleVe
     ok: false,
     reason: 'missing-competence-mapping',
     detail: 'the municipality must complete the competence mapping in IMDi-nett before the session can be booked',
+    explanation: { code: 'missing-competence-mapping' },
   }
 }

@@ -11,7 +11,7 @@ export function deferral(referral: Referral, ctx: RuleContext): RuleVerdict {
   if (until === undefined) return PASS
   if (until > ctx.horizonEnd) {
     const why = referral.deferralReason ? `: ${referral.deferralReason}` : ''
-    return { ok: false, reason: 'deferred', detail: `deferred until ${until}${why}` }
+    return { ok: false, reason: 'deferred', detail: `deferred until ${until}${why}`, explanation: { code: 'deferred', until } }
   }
   return { ok: true, earliest: until }
 }

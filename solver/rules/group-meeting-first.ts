@@ -20,6 +20,7 @@ export function groupMeetingFirst(referral: Referral, ctx: RuleContext): RuleVer
       ifEmpty: {
         reason: 'awaiting-group-meeting',
         detail: `the group meeting is on ${ctx.groupMeetingOn}; the individual session comes ${gap} days later, ${earliest}, which is too late in this run`,
+        explanation: { code: 'group-meeting-booked', on: ctx.groupMeetingOn, gap, earliest },
       },
     }
   }
@@ -33,6 +34,7 @@ export function groupMeetingFirst(referral: Referral, ctx: RuleContext): RuleVer
     ifEmpty: {
       reason: 'awaiting-group-meeting',
       detail: `a group meeting must come first (an interpreter ordered ${ctx.policy.leadDays.ukraine} days ahead), then the individual session ${gap} days later, no earlier than ${earliest}, which is too late in this run`,
+      explanation: { code: 'group-meeting-needed', leadDays: ctx.policy.leadDays.ukraine, gap, earliest },
     },
   }
 }

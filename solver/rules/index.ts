@@ -9,12 +9,14 @@ import { groupMeetingFirst } from './group-meeting-first.ts'
 import { leadTime } from './lead-time.ts'
 import { programmeEnd } from './programme-end.ts'
 import type { Rule, RuleContext } from './rule.ts'
+import { trackInForce } from './track-in-force.ts'
 
 export type { Rule, RuleContext, RuleVerdict } from './rule.ts'
-export { competenceMapping, deadline, deadlineOf, deferral, groupMeetingFirst, leadTime, programmeEnd }
+export { competenceMapping, deadline, deadlineOf, deferral, groupMeetingFirst, leadTime, programmeEnd, trackInForce }
 
 /** The eligibility rules in the order they are applied, by their names in explanations. */
 export const ELIGIBILITY_RULES: readonly Rule[] = [
+  { name: 'track-in-force', apply: trackInForce },
   { name: 'deferral', apply: deferral },
   { name: 'competence-mapping', apply: competenceMapping },
   { name: 'programme-end', apply: programmeEnd },

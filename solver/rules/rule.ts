@@ -1,6 +1,6 @@
 // What every eligibility rule takes and gives. Re-exported by index.ts, which applies them in order.
 
-import type { IsoDate, Policy, Reason, Referral } from '../types.ts'
+import type { Explanation, IsoDate, Policy, Reason, Referral } from '../types.ts'
 
 export type RuleContext = {
   /** The allocation's run date. */
@@ -25,9 +25,12 @@ export type RuleVerdict =
       readonly needsGroupMeeting?: boolean
       /** The window must reach this date, though earliest stays put (the engine places what comes first). */
       readonly mustReach?: IsoDate
-      readonly ifEmpty?: { readonly reason: Reason; readonly detail: string }
+      readonly ifEmpty?: Blocked
     }
-  | { readonly ok: false; readonly reason: Reason; readonly detail: string }
+  | ({ readonly ok: false } & Blocked)
+
+/** A reason, its English detail, and the same as data for rendering in a language. */
+export type Blocked = { readonly reason: Reason; readonly detail: string; readonly explanation: Explanation }
 
 export type Rule = {
   /** The rule's name as it appears in explanations. */

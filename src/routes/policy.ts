@@ -10,7 +10,7 @@ import { createSettingsRepository, type SettingsRepository } from '../store/sett
 function effective(settings: SettingsRepository): EffectivePolicy {
   const capacity = settings.interpreterCapacity()
   // The solver's Policy is readonly; the wire type is the same shape, mutable.
-  return { ...resolvePolicy(settings.policyInput(), todayInOslo()), ...(capacity !== undefined && { interpreterCapacity: capacity }) } as EffectivePolicy
+  return { ...resolvePolicy(settings.policyInput(), todayInOslo()), ...(capacity !== undefined && { interpreterCapacity: capacity }) } as unknown as EffectivePolicy
 }
 
 /** The centre's settings: the coordinator sets them; GET shows what a run today would use. */

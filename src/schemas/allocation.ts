@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ClockTimeSchema, IsoDateSchema, IsoDateTimeSchema, MunicipalityNumberSchema, PriorityRuleSchema } from './common.ts'
 import { CounsellorIdSchema } from './counsellor.ts'
 import { NextCursorSchema, pageQuery } from './page.ts'
-import { PolicyInputSchema } from './policy.ts'
+import { InterpreterServiceSchema, PolicyInputSchema } from './policy.ts'
 import { ProposalSchema, SessionSchema, StatsSchema } from './session.ts'
 
 /** POST /v1/allocations. */
@@ -63,6 +63,7 @@ const InterpreterCapacitySchema = z.record(z.string().min(2).max(8), z.number().
 export const PolicyBodySchema = PolicyInputSchema.extend({ interpreterCapacity: InterpreterCapacitySchema.optional() })
 
 const perTrack = z.object({ ordinary: z.number(), ukraine: z.number(), corona: z.number() })
+const trackPeriod = z.object({ from: z.string(), until: z.string().optional() })
 /** GET /v1/policy: the effective policy for a run today, and the interpreter capacity if limited. */
 export const EffectivePolicySchema = z.object({
   deadlineMonths: z.number(),
@@ -76,7 +77,13 @@ export const EffectivePolicySchema = z.object({
   interpreterNoticeDays: z.number(),
   priority: z.array(PriorityRuleSchema),
   workingDay: z.object({ start: ClockTimeSchema, end: ClockTimeSchema }),
+  closedDates: z.array(z.string()),
+  closedDays: z.array(z.string()),
+  maxWaitWeeks: z.number(),
+  trackPeriods: z.object({ ordinary: trackPeriod, ukraine: trackPeriod, corona: trackPeriod }),
+  interpreterServices: z.array(InterpreterServiceSchema).optional(),
   interpreterCapacity: InterpreterCapacitySchema.optional(),
+  validFrom: z.string().optional().describe('the first day of the policy version in force'),
 })
 
 export type StoredProposal = z.infer<typeof StoredProposalSchema>

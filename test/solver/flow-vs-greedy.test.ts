@@ -63,14 +63,14 @@ t.test('interpreter cap per language and day: the flow moves an uninterpreted re
 })
 
 t.test('programme ending before the deadline: the flow keeps a later-deadline referral whose programme ends first', async (t) => {
-  // J's deadline (13th) ranks it before K (deadline 20th), but K's programme ends on the 13th, so
-  // only the 12th is any use to K. Greedy gives J the 12th and K is lost; the flow moves J to the 13th.
+  // J's deadline (13th) ranks it before K (deadline 20th), but K's programme ends on the 12th (its
+  // last day still in time), so only the 12th is any use to K. Greedy gives J the 12th and K is lost; the flow moves J to the 13th.
   const p = problem({
     runDate: '2026-01-05',
     counsellors: [X, counsellor('Y', { weekly: [{ weekday: 2, start: '09:00', end: '11:00' }] })],
     referrals: [
       referral('J', { settledOn: '2025-10-13' }),
-      referral('K', { settledOn: '2025-10-20', programmeEndsOn: '2026-01-13' }),
+      referral('K', { settledOn: '2025-10-20', programmeEndsOn: '2026-01-12' }),
     ],
   })
   const { flow, greedy } = both(t, p)

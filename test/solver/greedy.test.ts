@@ -25,8 +25,8 @@ t.test('greedy never moves anyone: the flow reroutes a higher-ranked referral an
   const p = problem({
     counsellors: [counsellor('C1', { weekly: [{ weekday: 3, start: '09:00', end: '10:30' }] })],
     referrals: [
-      referral('A', { track: 'corona', referredOn: '2024-12-01' }),
-      referral('B', { track: 'corona', programmeEndsOn: '2025-03-06' }),
+      referral('A', { track: 'ukraine', groupMeetingDone: true, referredOn: '2024-12-01' }),
+      referral('B', { track: 'ukraine', groupMeetingDone: true, programmeEndsOn: '2025-03-06' }),
     ],
     policy: { priority: ['waiting-time'] },
   })

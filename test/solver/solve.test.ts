@@ -42,7 +42,7 @@ t.test('rule 2: an interpreted session waits for the lead time, one without for 
   const out = run(p)
   t.equal(dayOf(individualOf(out, 'WITH')), '2025-03-10', 'interpreter: run date + 7 days')
   t.equal(dayOf(individualOf(out, 'WITHOUT')), '2025-03-05', 'no interpreter: run date + 2 days')
-  t.equal(individualOf(out, 'WITH')?.interpreterOrderBy, '2025-03-08T08:00:00+01:00', 'interpreter ordered 2 days before, same clock time')
+  t.equal(individualOf(out, 'WITH')?.interpreterOrderBy, '2025-03-06T08:00:00+01:00', 'interpreter ordered on Thursday, 2 working days before Monday (the order day counts, the session day not), same clock time')
 })
 
 t.test('rule 3: ordinary track needs the competence mapping and gets the 2-hour block', async (t) => {

@@ -5,7 +5,8 @@ import { validateProposal } from '../../solver/validate.ts'
 
 // A small hand-checked week plan. Run Monday 3 March 2025, 13 weeks: the horizon ends 1 June.
 // Summer time starts 30 March, so sessions from 31 March carry +02:00.
-const policy = resolvePolicy(undefined, '2025-03-03')
+// The corona track is kept in force here (a centre may change the periods) so c1 can show the other rules.
+const policy = resolvePolicy({ trackPeriods: { corona: { from: '2020-01-01', until: '2025-12-31' } } }, '2025-03-03')
 const weekdays = (start: string, end: string) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start, end }))
 const anna: Counsellor = { id: 'anna', municipalities: ['5001'], weekly: weekdays('08:00', '15:30'), absences: [], maxSessionsPerDay: 3 }
 const bo: Counsellor = { id: 'bo', municipalities: ['4001'], weekly: weekdays('09:00', '15:00'), absences: [] }
@@ -30,11 +31,11 @@ const ind = (referralId: string, counsellorId: string, start: string, end: strin
 const pinned: IndividualSession = { ...ind('old1', 'anna', '2025-03-03T12:00:00+01:00', '2025-03-03T14:00:00+01:00', '2025-03-01T12:00:00+01:00'), pinned: true }
 const group: GroupSession = {
   referralIds: ['u1', 'u2'], counsellorId: 'bo', kind: 'group', language: 'uk',
-  start: '2025-03-17T09:00:00+01:00', end: '2025-03-17T12:00:00+01:00', interpreterOrderBy: '2025-03-15T09:00:00+01:00',
+  start: '2025-03-17T09:00:00+01:00', end: '2025-03-17T12:00:00+01:00', interpreterOrderBy: '2025-03-13T09:00:00+01:00',
 }
 const sessions: Session[] = [
   pinned,
-  ind('o1', 'anna', '2025-03-10T09:00:00+01:00', '2025-03-10T11:00:00+01:00', '2025-03-08T09:00:00+01:00'),
+  ind('o1', 'anna', '2025-03-10T09:00:00+01:00', '2025-03-10T11:00:00+01:00', '2025-03-06T09:00:00+01:00'),
   ind('o2', 'anna', '2025-03-05T08:00:00+01:00', '2025-03-05T10:00:00+01:00'),
   ind('o2', 'anna', '2025-04-02T08:00:00+02:00', '2025-04-02T10:00:00+02:00', undefined, 'followup'),
   group,
@@ -147,8 +148,10 @@ t.test('session-length per track and for the group meeting', async (t) => {
 t.test('competence-mapping, programme-end, deferral', async (t) => {
   const noMapping = referrals.map((r) => (r.id === 'o1' ? { ...r, competenceMappingDone: false } : r))
   t.same(rules({ ...problem, referrals: noMapping }, proposal), ['competence-mapping'], 'ordinary without mapping')
-  const ending = referrals.map((r) => (r.id === 'o1' ? { ...r, programmeEndsOn: '2025-03-10' } : r))
-  t.same(rules({ ...problem, referrals: ending }, proposal), ['programme-end'], 'on the programme end day')
+  const ending = referrals.map((r) => (r.id === 'o1' ? { ...r, programmeEndsOn: '2025-03-09' } : r))
+  t.same(rules({ ...problem, referrals: ending }, proposal), ['programme-end'], 'the day after the programme end')
+  const lastDay = referrals.map((r) => (r.id === 'o1' ? { ...r, programmeEndsOn: '2025-03-10' } : r))
+  t.same(rules({ ...problem, referrals: lastDay }, proposal), [], 'on the programme end day: still in time')
   const groupEnding = referrals.map((r) => (r.id === 'u2' ? { ...r, programmeEndsOn: '2025-03-18' } : r))
   t.same(rules({ ...problem, referrals: groupEnding }, proposal), ['programme-end'], "u2's individual after the end")
   const deferred = referrals.map((r) => (r.id === 'c1' ? { ...r, deferredUntil: '2025-03-21' } : r))
@@ -156,7 +159,7 @@ t.test('competence-mapping, programme-end, deferral', async (t) => {
 })
 
 t.test('group-meeting-first: ukraine individual at least 2 days after a group meeting with it', async (t) => {
-  const tooClose: GroupSession = { ...group, start: '2025-03-18T09:00:00+01:00', end: '2025-03-18T12:00:00+01:00', interpreterOrderBy: '2025-03-16T09:00:00+01:00' }
+  const tooClose: GroupSession = { ...group, start: '2025-03-18T09:00:00+01:00', end: '2025-03-18T12:00:00+01:00', interpreterOrderBy: '2025-03-14T09:00:00+01:00' }
   t.same(rules(problem, withSession(4, tooClose)), ['group-meeting-first', 'group-meeting-first'], 'one day before both')
   const without: GroupSession = { ...group, referralIds: ['u1'] }
   t.same(rules(problem, withSession(4, without)), ['group-meeting-first'], 'u2 is not in the group')
@@ -183,15 +186,15 @@ t.test('followup: only for two meetings, after the gap', async (t) => {
 })
 
 t.test('one-individual per referral, pinned included', async (t) => {
-  const twice = { ...proposal, sessions: [...sessions, ind('o1', 'bo', '2025-03-11T09:00:00+01:00', '2025-03-11T11:00:00+01:00', '2025-03-09T09:00:00+01:00')] }
+  const twice = { ...proposal, sessions: [...sessions, ind('o1', 'bo', '2025-03-11T09:00:00+01:00', '2025-03-11T11:00:00+01:00', '2025-03-07T09:00:00+01:00')] }
   t.same(rules(problem, twice), ['one-individual'], 'o1 twice')
 })
 
 t.test('pinned-kept: committed sessions come back unchanged; nothing poses as pinned', async (t) => {
   t.ok(rules(problem, withSession(0, null)).includes('pinned-kept'), 'dropped')
   t.ok(rules(problem, withSession(0, { ...pinned, end: '2025-03-03T13:00:00+01:00' })).includes('pinned-kept'), 'shortened')
-  const fake = { ...o1, pinned: true, start: '2025-03-04T09:00:00+01:00', end: '2025-03-04T11:00:00+01:00', interpreterOrderBy: '2025-03-02T09:00:00+01:00' }
-  t.same(rules(problem, withSession(1, fake)), ['pinned-kept', 'lead-time'], 'a new session marked pinned is still checked as new')
+  const fake = { ...o1, pinned: true, start: '2025-03-04T09:00:00+01:00', end: '2025-03-04T11:00:00+01:00', interpreterOrderBy: '2025-02-28T09:00:00+01:00' }
+  t.same(rules(problem, withSession(1, fake)), ['pinned-kept', 'lead-time', 'interpreter-order'], 'a new session marked pinned is still checked as new (its order day would be before the run)')
 })
 
 t.test('interpreter-capacity per language per day; a group counts once', async (t) => {
@@ -210,12 +213,12 @@ t.test('interpreter-order: present, start − notice days, only where an interpr
   t.same(rules(problem, withSession(2, { ...(sessions[2] as IndividualSession), interpreterOrderBy: '2025-03-03T08:00:00+01:00' })),
     ['interpreter-order'], 'ordered for a referral without interpreter')
   t.same(rules(problem, withSession(1, { ...o1, interpreterOrderBy: 'soon' })), ['interpreter-order'], 'not a date-time: a violation, not a crash')
-  const overDst = { ...o1, start: '2025-03-31T09:00:00+02:00', end: '2025-03-31T11:00:00+02:00', interpreterOrderBy: '2025-03-29T09:00:00+01:00' }
-  t.same(rules(problem, withSession(1, overDst)), [], 'two days earlier at the same Oslo time, across the DST switch')
+  const overDst = { ...o1, start: '2025-03-31T09:00:00+02:00', end: '2025-03-31T11:00:00+02:00', interpreterOrderBy: '2025-03-27T09:00:00+01:00' }
+  t.same(rules(problem, withSession(1, overDst)), [], 'two working days earlier (Thursday for Monday) at the same Oslo time, across the DST switch')
 })
 
 t.test('referral-exists and accounted-once', async (t) => {
-  const ghost = { ...proposal, sessions: [...sessions, ind('ghost', 'bo', '2025-03-11T09:00:00+01:00', '2025-03-11T11:00:00+01:00', '2025-03-09T09:00:00+01:00')] }
+  const ghost = { ...proposal, sessions: [...sessions, ind('ghost', 'bo', '2025-03-11T09:00:00+01:00', '2025-03-11T11:00:00+01:00', '2025-03-07T09:00:00+01:00')] }
   t.same(rules(problem, ghost), ['referral-exists'], 'a new session for an unknown referral')
   t.same(rules(problem, { ...proposal, unassigned: [] }), ['accounted-once'], 'o3 neither scheduled nor unassigned')
   const twice = [...proposal.unassigned, ...proposal.unassigned]
@@ -237,4 +240,13 @@ t.test('deadline-breach: each real, each late first session reported', async (t)
   t.same(rules(problem, { ...proposal, deadlineBreaches: [...proposal.deadlineBreaches, uBreach] }), ['deadline-breach'], 'ukraine has no deadline')
   const o3breach = { ...o1breach, referralId: 'o3', plannedOn: null }
   t.same(rules(problem, { ...proposal, deadlineBreaches: [...proposal.deadlineBreaches, o3breach] }), [], 'unscheduled ordinary: a breach may be reported')
+})
+
+t.test('track-in-force, centre-closed and the interpreter order day', async (t) => {
+  const repealed = { ...problem, policy: resolvePolicy(undefined, '2025-03-03') }
+  t.ok(rules(repealed, proposal).includes('track-in-force'), 'a corona session in 2025 breaks track-in-force under the default periods')
+  const eve = { ...o1, start: '2025-12-24T09:00:00+01:00', end: '2025-12-24T11:00:00+01:00', interpreterOrderBy: '2025-12-22T09:00:00+01:00' }
+  t.ok(rules({ ...problem, horizonWeeks: 52 }, withSession(1, eve)).includes('centre-closed'), 'Christmas Eve is a closed day')
+  const calendarDays = { ...o1, interpreterOrderBy: '2025-03-08T09:00:00+01:00' }
+  t.ok(rules(problem, withSession(1, calendarDays)).includes('interpreter-order'), 'an order on Saturday (two calendar days before Monday) is refused')
 })

@@ -9,6 +9,7 @@ import {
   groupMeetingFirst,
   leadTime,
   programmeEnd,
+  trackInForce,
   type RuleContext,
 } from '../../../solver/rules/index.ts'
 import type { Referral } from '../../../solver/types.ts'
@@ -44,7 +45,7 @@ t.test('an eligible ordinary referral: window from the lead time to the horizon,
 
 t.test('deferral: deferred past the horizon → deferred; within it → not before that date', async (t) => {
   const later = referral({ deferredUntil: '2025-04-01', deferralReason: 'starts school first' })
-  t.same(deferral(later, ctx), { ok: false, reason: 'deferred', detail: 'deferred until 2025-04-01: starts school first' })
+  t.same(deferral(later, ctx), { ok: false, reason: 'deferred', detail: 'deferred until 2025-04-01: starts school first', explanation: { code: 'deferred', until: '2025-04-01' } })
   t.match(eligibility(later, ctx), { ok: false, reason: 'deferred' }, 'eligibility reports deferred')
   const soon = referral({ deferredUntil: '2025-03-20', deferralReason: 'illness' })
   t.match(eligibility(soon, ctx), { ok: true, window: { earliest: '2025-03-20' } }, 'earliest moves to deferredUntil')
@@ -58,16 +59,18 @@ t.test('competence-mapping: ordinary needs it, other tracks do not', async (t) =
   const v = competenceMapping(referral({ competenceMappingDone: false }), ctx)
   t.match(v, { ok: false, reason: 'missing-competence-mapping', detail: /IMDi-nett/ }, 'tells the municipality what to do')
   t.match(eligibility(referral({ competenceMappingDone: false }), ctx), { ok: false, reason: 'missing-competence-mapping' })
-  t.match(eligibility(referral({ track: 'corona', competenceMappingDone: false }), ctx), { ok: true }, 'corona: not required')
+  t.match(eligibility(referral({ track: 'ukraine', groupMeetingDone: true, competenceMappingDone: false }), ctx), { ok: true }, 'ukraine: not required')
 })
 
-t.test('programme-end: nothing on or after the programme end day', async (t) => {
-  t.match(programmeEnd(referral({ programmeEndsOn: '2025-03-03' }), ctx), { ok: false, reason: 'programme-ended' },
-    'ends on the run date')
+t.test('programme-end: nothing after the programme end day; the last day is still in time', async (t) => {
+  t.match(programmeEnd(referral({ programmeEndsOn: '2025-03-02' }), ctx), { ok: false, reason: 'programme-ended' },
+    'ended the day before the run')
+  t.match(programmeEnd(referral({ programmeEndsOn: '2025-03-03' }), ctx), { ok: true, latest: '2025-03-03' },
+    'ends on the run date: that day is still in time')
   t.match(eligibility(referral({ programmeEndsOn: '2025-02-01' }), ctx),
     { ok: false, reason: 'programme-ended', detail: /ends on 2025-02-01.*of no use/ }, 'ended already')
-  t.match(eligibility(referral({ programmeEndsOn: '2025-03-25' }), ctx), { ok: true, window: { latest: '2025-03-24' } },
-    'latest is the day before the end')
+  t.match(eligibility(referral({ programmeEndsOn: '2025-03-25' }), ctx), { ok: true, window: { latest: '2025-03-25' } },
+    'latest is the last day of the programme')
   t.match(eligibility(referral({ programmeEndsOn: '2025-06-01' }), ctx), { ok: true, window: { latest: '2025-03-30' } },
     'an end beyond the horizon leaves the horizon')
   t.match(eligibility(referral({ programmeEndsOn: '2025-03-20', deferredUntil: '2025-03-25' }), ctx),
@@ -81,7 +84,7 @@ t.test('lead-time: interpreter lead days per track, notice days without interpre
   t.match(eligibility(referral({ programmeEndsOn: '2025-03-08' }), ctx),
     { ok: false, reason: 'lead-time', detail: /ordered 7 days ahead.*2025-03-10.*programme ends on 2025-03-08/ },
     'programme ends inside the lead time')
-  t.match(eligibility(referral({ programmeEndsOn: '2025-03-08', interpreter: false }), ctx), { ok: true, window: { earliest: '2025-03-05', latest: '2025-03-07' } },
+  t.match(eligibility(referral({ programmeEndsOn: '2025-03-08', interpreter: false }), ctx), { ok: true, window: { earliest: '2025-03-05', latest: '2025-03-08' } },
     'without interpreter it still fits')
   const oneWeek: RuleContext = { ...ctx, horizonEnd: '2025-03-09' }
   t.match(eligibility(referral(), oneWeek), { ok: false, reason: 'lead-time', detail: /horizon ends on 2025-03-09/ },
@@ -120,7 +123,7 @@ t.test('deadline: ordinary settledOn + 3 months (month-end clamp); soft; none on
 t.test('session minutes come from the policy per track', async (t) => {
   const old = resolvePolicy(undefined, '2021-09-01')
   t.match(eligibility(referral(), { ...ctx, policy: old }), { ok: true, minutes: 90 }, 'the 2021 ordinary block')
-  t.match(eligibility(referral({ track: 'corona' }), ctx), { ok: true, minutes: 90 })
+  t.match(eligibility(referral({ track: 'corona' }), { runDate: '2020-10-05', horizonEnd: '2020-11-01', policy: resolvePolicy(undefined, '2020-10-05') }), { ok: true, minutes: 90 }, 'corona in 2020')
 })
 
 t.test('rules apply in order: the first block decides', async (t) => {
@@ -128,4 +131,23 @@ t.test('rules apply in order: the first block decides', async (t) => {
   t.match(eligibility(both, ctx), { ok: false, reason: 'deferred' }, 'deferral before competence mapping and programme end')
   t.match(eligibility({ ...both, deferredUntil: undefined }, ctx), { ok: false, reason: 'missing-competence-mapping' },
     'competence mapping before programme end')
+})
+
+t.test('track-in-force: no session outside the track\'s legal period; none in the horizon is rules-not-in-force, before any other reason', async (t) => {
+  t.match(trackInForce(referral({ track: 'corona' }), ctx), { ok: false, reason: 'rules-not-in-force', explanation: { code: 'rules-not-in-force', track: 'corona', until: '2022-12-31' } },
+    'the corona law was repealed at the end of 2022: nothing in 2025')
+  const in2020: RuleContext = { runDate: '2020-10-05', horizonEnd: '2020-11-01', policy: resolvePolicy(undefined, '2020-10-05') }
+  t.match(eligibility(referral({ competenceMappingDone: false, deferredUntil: '2021-02-01' }), in2020), { ok: false, reason: 'rules-not-in-force' },
+    'an ordinary (s.11) referral in 2020, also deferred and unmapped: the track reason comes first')
+  t.match(eligibility(referral({ track: 'ukraine', groupMeetingDone: true }), in2020), { ok: false, reason: 'rules-not-in-force' }, 'chapter 6A only from 15 June 2022')
+  const straddle: RuleContext = { runDate: '2022-12-12', horizonEnd: '2023-01-08', policy: resolvePolicy(undefined, '2022-12-12') }
+  t.match(eligibility(referral({ track: 'corona' }), straddle), { ok: true, window: { earliest: '2022-12-19', latest: '2022-12-31' } }, 'in force part of the horizon: no date after it')
+  const changed = resolvePolicy({ trackPeriods: { corona: { from: '2020-01-01', until: '2025-12-31' } } }, '2025-03-03')
+  t.match(eligibility(referral({ track: 'corona' }), { ...ctx, policy: changed }), { ok: true }, 'a centre may change the periods')
+})
+
+t.test('lead-time: the interpreter order day is an open day on or after the run date', async (t) => {
+  const short = resolvePolicy({ leadDays: { ordinary: 1 } }, '2025-03-03')
+  t.match(leadTime(referral(), { ...ctx, policy: short }), { ok: true, earliest: '2025-03-05' },
+    'one lead day from Monday would give Tuesday, whose order day (2 open days before) is last Friday: Wednesday is the first')
 })
