@@ -2,7 +2,7 @@ import ICAL from 'ical.js'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startDeliveryWorker } from '../../../src/services/notifications/worker.ts'
 import { build, referral } from '../../helpers/build.ts'
 import { counsellor, proposeOn, RUN_DATE, SETTLED } from '../allocation-seed.ts'
@@ -11,7 +11,7 @@ import { testConfig } from './helpers.ts'
 type Got = { to: string[]; mail: ParsedMail; raw: string }
 
 /** A local SMTP server that accepts everything and keeps the raw messages. */
-async function smtp(t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<{ url: string; got: Got[] }> {
+async function smtp(t: Test): Promise<{ url: string; got: Got[] }> {
   const got: Got[] = []
   const server = new SMTPServer({
     authOptional: true,
