@@ -128,3 +128,16 @@ t.test('day arithmetic agrees with UTC Date arithmetic (property)', async (t) =>
   }))
   t.pass('addDays, daysBetween, isoWeekday and addMonths hold over three centuries')
 })
+
+t.test('isOpenDay and interpreterOrderDate: working days, closed days, the order day counts', async (t) => {
+  const { interpreterOrderDate, isOpenDay } = await import('../../solver/calendar.ts')
+  const closing = { closedDates: ['2025-06-13'], closedDays: ['12-24', '12-31'] }
+  t.equal(isOpenDay('2025-12-24', closing), false, 'Christmas Eve is closed')
+  t.equal(isOpenDay('2025-06-13', closing), false, 'a closed date')
+  t.equal(isOpenDay('2025-06-12', closing), true, 'an ordinary Thursday')
+  t.equal(interpreterOrderDate('2025-03-10', 2, closing), '2025-03-06', 'Monday: Thursday before (Fri and Thu are the two)')
+  t.equal(interpreterOrderDate('2025-03-12', 2, closing), '2025-03-10', 'Wednesday: Monday')
+  t.equal(interpreterOrderDate('2025-04-22', 2, closing), '2025-04-15', 'Tuesday after Easter: Tuesday 15 (Wed 16 and Tue 15)')
+  t.equal(interpreterOrderDate('2025-06-16', 1, closing), '2025-06-12', 'one day, over a closed Friday: Thursday')
+  t.equal(interpreterOrderDate('2026-01-02', 2, closing), '2025-12-29', 'over New Year: Mon 29 and Tue 30 Dec')
+})

@@ -50,3 +50,14 @@ t.test('priorityFacts: what each rule sees, in the policy\'s order, leaving out 
   t.equal(priorityFacts(PRIORITY_RULES, r, '2021-01-15'), 'deadline 2021-01-15; threatened industry (hotel); programme ends 2020-12-31; referred 2020-10-02', 'the default order puts the deadline first')
   t.equal(priorityFacts(['waiting-time'], referral('q', { referredOn: '2025-03-01' }), '2025-05-01'), 'referred 2025-03-01', 'a dropped rule is not shown')
 })
+
+t.test('waiting-limit: right after deadline, from referredOn or the end of a deferral', async (t) => {
+  const { rankingRules, waitedTooLong } = await import('../../solver/priority.ts')
+  t.same(rankingRules({ priority: ['deadline', 'threatened-industry', 'programme-time', 'waiting-time'] }), ['deadline', 'waiting-limit', 'threatened-industry', 'programme-time', 'waiting-time'], 'inserted after deadline')
+  t.same(rankingRules({ priority: ['threatened-industry'] }), ['waiting-limit', 'threatened-industry'], 'first when deadline is dropped')
+  t.same(rankingRules({ priority: ['threatened-industry', 'waiting-limit'] }), ['threatened-industry', 'waiting-limit'], 'kept where the policy puts it')
+  const r = { id: 'x', municipality: '5001', track: 'ordinary' as const, settledOn: '2025-01-01', referredOn: '2025-01-06', language: 'ar', interpreter: false, threatenedIndustry: false, competenceMappingDone: true, advisorConsent: true, groupMeetingDone: false, meetings: 1 as const }
+  t.equal(waitedTooLong(r, '2025-03-03', { maxWaitWeeks: 8 }), false, 'exactly 8 weeks is not longer than 8')
+  t.equal(waitedTooLong(r, '2025-03-04', { maxWaitWeeks: 8 }), true, 'a day more is')
+  t.equal(waitedTooLong({ ...r, deferredUntil: '2025-02-01' }, '2025-03-04', { maxWaitWeeks: 8 }), false, 'counted from the end of a deferral')
+})
