@@ -3,6 +3,7 @@ import type { Change } from '../../solver/repair.ts'
 import type { Session } from '../../solver/types.ts'
 import type { Db } from './db.ts'
 import { createSessionRepository, type StoredSession } from './session-repository.ts'
+import { recordSessionEvent } from './outbox-repository.ts'
 import { bumpStateVersion } from './state.ts'
 
 const utc = (iso: string) => new Date(iso).toISOString()
@@ -81,6 +82,8 @@ export function createChangeRepository(db: Db) {
           interpreter_reorder: c.interpreterReorder ? 1 : 0,
           late_cancellation: c.lateCancellation ? 1 : 0,
         })
+        // Notifications (issue 11): the move's outbox event commits with it.
+        recordSessionEvent(db, { type: 'session.moved', sessionId: c.sessionId, from: c.from, lateCancellation: c.lateCancellation, interpreterReorder: c.interpreterReorder }, now)
       }
     },
 
@@ -90,6 +93,8 @@ export function createChangeRepository(db: Db) {
       const id = randomUUID()
       insertSession.run({ id, counsellor_id: s.counsellorId, kind: s.kind, language, start: s.start, end: s.end, start_utc: utc(s.start), end_utc: utc(s.end), interpreter_order_by: s.interpreterOrderBy ?? null })
       insertMember.run(id, s.referralId)
+      // Notifications (issue 11): the direct booking's outbox event commits with it.
+      recordSessionEvent(db, { type: 'session.booked', sessionId: id })
       bumpStateVersion(db)
       return id
     },
