@@ -35,6 +35,37 @@ export const en: Messages = {
     refused: (problems: number) => `Nothing was stored: ${problems === 1 ? '1 problem' : `${problems} problems`} to correct first.`,
   },
 
+  intake: {
+    line: (n: number) => `line ${n}`,
+    column: (name: string) => `column "${name}"`,
+    item: (n: number) => `item ${n}`,
+    encoding: {
+      utf16: 'The file is saved as UTF-16 ("Unicode text"). Save it from Excel as "CSV UTF-8 (comma delimited)" or "CSV (semicolon delimited)" and try again.',
+      unsure: (line: number) =>
+        `The file is neither valid UTF-8 nor Windows-1252 (characters that do not belong in text on line ${line}), so names with æ, ø and å cannot be read for certain. Save it from Excel as "CSV UTF-8 (comma delimited)" and try again.`,
+      replacement: (line: number) =>
+        `The file holds the replacement character "�" on line ${line}: characters were lost before the file got here. Correct the names at the source, save as "CSV UTF-8 (comma delimited)" and try again.`,
+    },
+    notCsv: (why: string) => `The file cannot be read as CSV: ${why}`,
+    notJson: (why: string) => `The file is not valid JSON: ${why}`,
+    jsonShape: 'The file must be { "referrals": [...] } or an array of referrals.',
+    empty: 'The file holds no referrals (a header row only, or nothing).',
+    unknownColumn: `unknown column; use one of the template's headers (see docs/csv.md), e.g. "externalRef", "municipality", "settledOn"`,
+    duplicateColumn: (field: string) => `the same field as an earlier column (${field}); remove one of them`,
+    missingColumn: (name: string) => `the column "${name}" is missing; it is required`,
+    cells: (got: number, want: number) => `the row has ${got} cells but the header has ${want}; check the separator (; or ,) and the quotes`,
+    hint: {
+      date: 'write the date as dd.mm.yyyy (e.g. 15.01.2025) or yyyy-mm-dd',
+      shortYear: 'write the year with four digits, e.g. 15.01.2025',
+      boolean: 'write ja or nei (or true or false)',
+      track: 'write ordinary, ukraine or corona (or ordinær, ukraina, korona)',
+      meetings: 'write 1 or 2',
+    },
+    stored: (rows: number, created: number, updated: number) =>
+      `Imported ${rows === 1 ? '1 referral' : `${rows} referrals`}: ${created} created, ${updated} updated.`,
+    refused: (problems: number) => `Nothing was stored: ${problems === 1 ? '1 problem' : `${problems} problems`} to correct first.`,
+  },
+
   mail: {
     kind: { individual: 'Career guidance', followup: 'Career guidance, follow-up', group: 'Career guidance group meeting' },
     subject: {

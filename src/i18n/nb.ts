@@ -38,6 +38,38 @@ export const nb = {
     refused: (problems: number) => `Ingenting ble lagret: ${problems === 1 ? '1 feil' : `${problems} feil`} må rettes først.`,
   },
 
+  /** Referral import from a CSV or JSON file (services/import.ts: the CLI and the upload page). */
+  intake: {
+    line: (n: number) => `linje ${n}`,
+    column: (name: string) => `kolonne «${name}»`,
+    item: (n: number) => `element ${n}`,
+    encoding: {
+      utf16: 'Filen er lagret som UTF-16 («Unicode-tekst»). Lagre den fra Excel som «CSV UTF-8 (kommadelt)» eller «CSV (semikolondelt)» og prøv igjen.',
+      unsure: (line: number) =>
+        `Filen er verken gyldig UTF-8 eller Windows-1252 (tegn som ikke hører hjemme i tekst på linje ${line}), så navn med æ, ø og å kan ikke leses sikkert. Lagre den fra Excel som «CSV UTF-8 (kommadelt)» og prøv igjen.`,
+      replacement: (line: number) =>
+        `Filen inneholder erstatningstegnet «�» på linje ${line}: tegn har gått tapt før filen kom hit. Rett navnene i kilden, lagre som «CSV UTF-8 (kommadelt)» og prøv igjen.`,
+    },
+    notCsv: (why: string) => `Filen kan ikke leses som CSV: ${why}`,
+    notJson: (why: string) => `Filen er ikke gyldig JSON: ${why}`,
+    jsonShape: 'Filen må være { "referrals": [...] } eller en liste med henvisninger.',
+    empty: 'Filen har ingen henvisninger (bare en overskriftsrad eller ingenting).',
+    unknownColumn: `ukjent kolonne; bruk en av overskriftene i malen (se docs/csv.md), f.eks. «saksnummer», «kommune», «bosatt»`,
+    duplicateColumn: (field: string) => `samme felt som en tidligere kolonne (${field}); fjern den ene`,
+    missingColumn: (name: string) => `kolonnen «${name}» mangler; den må være med`,
+    cells: (got: number, want: number) => `raden har ${got} celler, men overskriften har ${want}; sjekk skilletegn (; eller ,) og anførselstegn`,
+    hint: {
+      date: 'skriv datoen som dd.mm.åååå (f.eks. 15.01.2025) eller åååå-mm-dd',
+      shortYear: 'skriv året med fire sifre, f.eks. 15.01.2025',
+      boolean: 'skriv ja eller nei',
+      track: 'skriv ordinær, ukraina eller korona',
+      meetings: 'skriv 1 eller 2',
+    },
+    stored: (rows: number, created: number, updated: number) =>
+      `${rows === 1 ? '1 henvisning' : `${rows} henvisninger`} importert: ${created} nye, ${updated} oppdatert.`,
+    refused: (problems: number) => `Ingenting ble lagret: ${problems === 1 ? '1 feil' : `${problems} feil`} må rettes først.`,
+  },
+
   /** E-mail to the programme advisor (services/notifications/mail.ts) and the interpreter-order list. */
   mail: {
     kind: { individual: 'Karriereveiledning', followup: 'Karriereveiledning, oppfølgingssamtale', group: 'Gruppemøte i karriereveiledning' },
