@@ -88,10 +88,12 @@ export function watchPageErrors(page: Page): string[] {
  * Same-site links on the page that lead nowhere (404): a person following them finds no page.
  * Sign-out and the language switch are left out, since following them changes the session.
  */
-export async function brokenLinks(page: Page): Promise<string[]> {
+export async function brokenLinks(page: Page, checked = new Set<string>()): Promise<string[]> {
   const hrefs = await page.locator('a[href^="/"]').evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute('href') ?? ''))])
   const broken: string[] = []
-  for (const href of hrefs.filter((h) => !/^\/(logout|lang\/)/.test(h))) {
+  // `checked` carries the links already followed from other pages (the menu repeats on each).
+  for (const href of hrefs.filter((h) => !/^\/(logout|lang\/)/.test(h) && !checked.has(h))) {
+    checked.add(href)
     const response = await page.request.get(href, { maxRedirects: 0 })
     if (response.status() === 404) broken.push(href)
   }

@@ -25,10 +25,12 @@ t.test('the centre coordinator', async (t) => {
   const booked = () => (web.db.prepare("SELECT count(*) AS n FROM sessions WHERE status = 'booked'").get() as { n: number }).n
   const { page } = await web.signedIn('coordinator', { name: 'Ola Koordinator', email: 'ola@karrieresenter.no' })
   const errors = watchPageErrors(page)
-  const visited = new Set<string>()
+  const followed = new Set<string>()
+  const broken = new Set<string>()
+  /** axe on the page, and every link on it followed once (a 404 is kept for the last subtest). */
   const check = async (t: Parameters<typeof assertAccessible>[0], name: string) => {
-    visited.add(page.url())
     await assertAccessible(t, page, name)
+    for (const href of await brokenLinks(page, followed)) broken.add(`${href.replace(/[0-9a-f-]{36}/g, ':id')} (on ${name})`)
   }
 
   let allocationId = ''
@@ -197,12 +199,31 @@ t.test('the centre coordinator', async (t) => {
     t.equal(await page.locator('html').getAttribute('lang'), 'nb', 'back to Norwegian')
   })
 
-  t.test('every link on the pages leads to a page', async (t) => {
-    const broken = new Set<string>()
-    for (const url of visited) {
-      await page.goto(url)
-      for (const href of await brokenLinks(page)) broken.add(href.replace(/[0-9a-f-]{36}/g, ':id'))
+  t.test('the pages added since: interpreter orders, disruptions, options', async (t) => {
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Tolkebestillinger' }).click()
+    await page.waitForURL('**/interpreter-orders')
+    t.ok((await page.getByRole('table').getByRole('row').count()) > 1, 'the booked interpreted sessions are listed')
+    await check(t, 'interpreter orders')
+    // A counsellor falls sick over all their booked sessions: those become disruptions.
+    const s = web.db.prepare("SELECT counsellor_id AS c, min(start) AS a, max(start) AS b FROM sessions WHERE status = 'booked' GROUP BY counsellor_id LIMIT 1").get() as { c: string; a: string; b: string }
+    const c = web.app.store.counsellors.findById(s.c)!
+    web.app.store.counsellors.put(s.c, { ...c, absences: [...c.absences, { from: s.a.slice(0, 10), to: s.b.slice(0, 10), reason: 'sick' }] })
+    await page.goto('/board')
+    await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Forstyrrelser' }).click()
+    await page.waitForURL('**/disruptions')
+    t.match(await page.getByRole('main').textContent(), 'Veilederen er borte', 'the disruption is listed with its reason')
+    await check(t, 'disruptions')
+    const waiting = web.app.store.referrals.list().find((r) => r.withdrawnAt === undefined && !web.db.prepare("SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id WHERE sr.referral_id = ? AND s.status = 'booked'").get(r.id))
+    if (waiting) {
+      await page.goto(`/referrals/${waiting.id}`)
+      await page.getByRole('link', { name: 'Finn ledige timer for denne deltakeren' }).click()
+      await page.waitForURL(`**/referrals/${waiting.id}/options`)
+      await check(t, 'options')
     }
+  })
+
+  t.test('every link on the pages leads to a page', async (t) => {
+    t.ok(followed.size > 10, `links were followed (${followed.size})`)
     t.same([...broken], [], 'no link on a coordinator page answers 404')
     t.same(errors, [], 'no script error or CSP refusal on any coordinator page')
   })

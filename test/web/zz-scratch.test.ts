@@ -1,0 +1,32 @@
+import t from 'tap'
+import { startWeb } from './browser.ts'
+import { loadDemoCentre } from '../../src/services/demo.ts'
+t.test('scratch', async (t) => {
+  const web = await startWeb(t)
+  loadDemoCentre(web.db)
+  const { page } = await web.signedIn('coordinator')
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto('/allocations')
+  await page.getByRole('button', { name: 'Lag forslag' }).click()
+  await page.waitForURL(/\/allocations\/[^/]+$/)
+  await page.screenshot({ path: '/tmp/wt/review-top.png' })
+  await page.locator('section').nth(1).screenshot({ path: '/tmp/wt/review-waiting.png' })
+  await page.getByRole('button', { name: 'Bekreft' }).click()
+  await page.waitForLoadState()
+  const id = web.app.store.referrals.list().find((r) => r.externalRef === 'TRD-124')!.id
+  await page.goto(`/referrals/${id}`)
+  await page.screenshot({ path: '/tmp/wt/detail.png', fullPage: true })
+  await page.goto('/interpreter-orders')
+  await page.screenshot({ path: '/tmp/wt/orders.png', fullPage: false })
+  const m = await web.signedIn('municipality')
+  await m.page.setViewportSize({ width: 1280, height: 800 })
+  await m.page.goto('/referrals/upload')
+  await m.page.getByLabel('CSV-fil').setInputFiles('fixtures/import/referrals-invalid.csv')
+  await m.page.getByRole('button', { name: 'Last opp' }).click()
+  await m.page.waitForLoadState()
+  await m.page.screenshot({ path: '/tmp/wt/upload-err.png', fullPage: true })
+  await m.page.goto('/referrals/new')
+  await m.page.getByRole('button', { name: 'Send henvisning' }).click()
+  await m.page.waitForLoadState()
+  await m.page.screenshot({ path: '/tmp/wt/new-err.png' })
+})
