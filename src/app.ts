@@ -162,6 +162,8 @@ export async function buildApp(opts: BuildOptions) {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // The browser pages (src/web) are not API operations; every API route has tags.
+    hideUntagged: true,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 

@@ -18,7 +18,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['allocations'],
+        operationId: 'proposeAllocation', tags: ['allocations'],
         summary: 'Propose an allocation on the current state (nothing is booked until commit)',
         description: [
           'runDate defaults to today (Oslo); a run date before today is a 422, since it would book sessions in the past.',
@@ -45,7 +45,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['allocations'],
+        operationId: 'listAllocations', tags: ['allocations'],
         summary: 'The run history, newest first, a page at a time: each run with its status and stats, without its sessions',
         description: 'Follow `nextCursor` until it is null to read them all. `GET /v1/allocations/:id` gives one run in full.',
         querystring: AllocationListQuerySchema,
@@ -61,7 +61,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/allocations/:id',
-    { onRequest: requireRole('coordinator'), schema: { tags: ['allocations'], summary: 'One proposal', params: Params, response: { 200: StoredProposalSchema, ...problemResponses(400, 401, 403, 404) } } },
+    { onRequest: requireRole('coordinator'), schema: { operationId: 'getAllocation', tags: ['allocations'], summary: 'One proposal', params: Params, response: { 200: StoredProposalSchema, ...problemResponses(400, 401, 403, 404) } } },
     async (request) => getAllocation(deps, request.params.id),
   )
 
@@ -70,7 +70,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['allocations'],
+        operationId: 'commitAllocation', tags: ['allocations'],
         summary: 'Book the proposal atomically; 409 if referrals, counsellors, sessions or the policy changed since it was made',
         description: 'Also 409 when the proposal is committed after its run date or once one of its sessions has begun: run a new allocation.',
         params: Params,

@@ -28,7 +28,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['audit'],
+        operationId: 'listAudit', tags: ['audit'],
         summary: "Who read or changed a referral's personal data, and when (newest first)",
         description: 'Every read that showed a name, DUF number, advisor or case reference, and every change, by a person or a key. The entries hold ids and roles, never the personal data itself.',
         querystring: AuditQuerySchema,

@@ -13,7 +13,7 @@ const capacityRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator', 'analyst'),
       schema: {
-        tags: ['capacity'],
+        operationId: 'getCapacity', tags: ['capacity'],
         summary: 'Counsellor-hours needed per week for every open referral to be seen by its target date, against hours available',
         querystring: CapacityQuerySchema,
         response: { 200: CapacityTableSchema, ...problemResponses(400, 401, 403) },

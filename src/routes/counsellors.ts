@@ -20,7 +20,7 @@ const counsellorRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['counsellors'],
+        operationId: 'putCounsellor', tags: ['counsellors'],
         summary: 'Create or replace a counsellor',
         description: '`disrupted`: the ids of this counsellor\'s booked sessions still to come that no longer fit (an absence, hours, employment); empty when none. GET /v1/disruptions lists them with reasons; POST /v1/allocations {"mode":"repair"} moves them.',
         params: Params,
@@ -36,13 +36,13 @@ const counsellorRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/counsellors',
-    { onRequest: requireRole('coordinator', 'analyst'), schema: { tags: ['counsellors'], summary: 'List counsellors', response: { 200: z.object({ counsellors: z.array(CounsellorSchema) }), ...problemResponses(401, 403) } } },
+    { onRequest: requireRole('coordinator', 'analyst'), schema: { operationId: 'listCounsellors', tags: ['counsellors'], summary: 'List counsellors', response: { 200: z.object({ counsellors: z.array(CounsellorSchema) }), ...problemResponses(401, 403) } } },
     async () => ({ counsellors: counsellors.list() }),
   )
 
   app.get(
     '/v1/counsellors/:id',
-    { onRequest: requireRole('coordinator', 'analyst'), schema: { tags: ['counsellors'], summary: 'One counsellor', params: Params, response: { 200: CounsellorSchema, ...problemResponses(400, 401, 403, 404) } } },
+    { onRequest: requireRole('coordinator', 'analyst'), schema: { operationId: 'getCounsellor', tags: ['counsellors'], summary: 'One counsellor', params: Params, response: { 200: CounsellorSchema, ...problemResponses(400, 401, 403, 404) } } },
     async (request) => {
       const c = counsellors.findById(request.params.id)
       if (!c) throw new NotFound(`no counsellor ${request.params.id}`)

@@ -23,7 +23,7 @@ const disruptionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['allocations'],
+        operationId: 'listDisruptions', tags: ['allocations'],
         summary: 'Booked sessions still to come that no longer fit, in start order, with the reason',
         description:
           'Reasons: counsellor-absent, outside-hours, not-employed, centre-closed, programme-ended, deferred. No run keeps these bookings as they are: POST /v1/allocations with {"mode":"repair"} proposes moving exactly these; a session repaired or cancelled leaves the list.',

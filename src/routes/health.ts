@@ -8,7 +8,7 @@ const HealthSchema = z.object({ status: z.literal('ok'), database: z.literal('ok
 
 /** GET /health: open (no key), for load balancers; it reads the database, so a broken store shows. */
 const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/health', { schema: { tags: ['health'], security: [], response: { 200: HealthSchema, ...problemResponses(503) } } }, async (request) => {
+  app.get('/health', { schema: { operationId: 'getHealth', tags: ['health'], summary: 'Whether the service is up and its database readable (open, no key; for load balancers)', security: [], response: { 200: HealthSchema, ...problemResponses(503) } } }, async (request) => {
     try {
       return { status: 'ok' as const, database: 'ok' as const, stateVersion: stateVersion(app.db) }
     } catch (err) {

@@ -31,7 +31,7 @@ const interpreterOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['interpreter orders'],
+        operationId: 'listInterpreterOrders', tags: ['interpreter orders'],
         summary: 'Interpreter orders: one line per interpreted session (a moved one that was ordered has a to-cancel and a to-order line)',
         description: '`format=csv` gives the list for Excel: UTF-8 with BOM, semicolons, a header row in the Accept-Language, times as Oslo wall clock.',
         querystring: z.object({ from: IsoDateSchema.optional().describe('default today'), to: IsoDateSchema.optional(), format: z.enum(['json', 'csv']).default('json') }),
@@ -59,7 +59,7 @@ const interpreterOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/interpreter-orders/:sessionId/ordered',
     {
       onRequest: requireRole('coordinator'),
-      schema: { tags: ['interpreter orders'], summary: 'Mark the interpreter ordered for the session as booked now', params: Params, response: { 200: OrderSchema, ...problemResponses(400, 401, 403, 404, 409) } },
+      schema: { operationId: 'markInterpreterOrdered', tags: ['interpreter orders'], summary: 'Mark the interpreter ordered for the session as booked now', params: Params, response: { 200: OrderSchema, ...problemResponses(400, 401, 403, 404, 409) } },
     },
     async (request) => markOrdered(deps, callerOf(request), request.params.sessionId),
   )
@@ -68,7 +68,7 @@ const interpreterOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/interpreter-orders/:sessionId/cancelled',
     {
       onRequest: requireRole('coordinator'),
-      schema: { tags: ['interpreter orders'], summary: 'Mark the open order cancelled with the interpreter service (a to-cancel line goes away)', params: Params, response: { 204: z.null(), ...problemResponses(400, 401, 403, 404, 409) } },
+      schema: { operationId: 'markInterpreterOrderCancelled', tags: ['interpreter orders'], summary: 'Mark the open order cancelled with the interpreter service (a to-cancel line goes away)', params: Params, response: { 204: z.null(), ...problemResponses(400, 401, 403, 404, 409) } },
     },
     async (request, reply) => {
       markCancelled(deps, callerOf(request), request.params.sessionId)

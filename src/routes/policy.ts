@@ -19,7 +19,7 @@ const policyRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/policy',
-    { onRequest: requireRole('coordinator', 'analyst'), schema: { tags: ['policy'], summary: 'The effective policy for a run today', response: { 200: EffectivePolicySchema, ...problemResponses(401, 403) } } },
+    { onRequest: requireRole('coordinator', 'analyst'), schema: { operationId: 'getPolicy', tags: ['policy'], summary: 'The effective policy for a run today', response: { 200: EffectivePolicySchema, ...problemResponses(401, 403) } } },
     async () => effective(settings),
   )
 
@@ -27,7 +27,7 @@ const policyRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/policy',
     {
       onRequest: requireRole('coordinator'),
-      schema: { tags: ['policy'], summary: "Replace the centre's settings; omitted fields take the defaults in force", body: PolicyBodySchema, response: { 200: EffectivePolicySchema, ...problemResponses(401, 403, 415, 422) } },
+      schema: { operationId: 'putPolicy', tags: ['policy'], summary: "Replace the centre's settings; omitted fields take the defaults in force", body: PolicyBodySchema, response: { 200: EffectivePolicySchema, ...problemResponses(401, 403, 415, 422) } },
     },
     async (request) => {
       const { interpreterCapacity, ...policy } = request.body

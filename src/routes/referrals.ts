@@ -36,7 +36,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator', 'municipality'),
       schema: {
-        tags: ['referrals'],
+        operationId: 'postReferrals', tags: ['referrals'],
         summary: 'Post a batch of 1 to 5,000 referrals (all or nothing; idempotent by municipality and externalRef)',
         description:
           'Every item is validated as a Referral; any invalid item gives 422 listing every invalid item by index and path, and nothing is stored. A municipality key posting another municipality\'s number gets 403 naming those items. Re-posting a referral that already has a booked session, or is withdrawn, gives 409 naming it (all or nothing).',
@@ -52,7 +52,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator', 'municipality', 'analyst'),
       schema: {
-        tags: ['referrals'],
+        operationId: 'listReferrals', tags: ['referrals'],
         summary: 'List referrals, a page at a time in id order (a municipality key sees only its own)',
         description: `Follow \`nextCursor\` until it is null to read them all; each referral appears on exactly one page. ${DUF_NOTE}`,
         querystring: ReferralListQuerySchema,
@@ -68,7 +68,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/referrals/:id',
-    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { tags: ['referrals'], summary: 'One referral', description: DUF_NOTE, params: Params, response: { 200: ReferralSchema, ...problemResponses(401, 403, 404) } } },
+    { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { operationId: 'getReferral', tags: ['referrals'], summary: 'One referral', description: DUF_NOTE, params: Params, response: { 200: ReferralSchema, ...problemResponses(401, 403, 404) } } },
     async (request) => getReferral(referrals, callerOf(request), request.params.id, request.log),
   )
 
@@ -77,7 +77,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator', 'municipality'),
       schema: {
-        tags: ['referrals'],
+        operationId: 'patchReferral', tags: ['referrals'],
         summary: 'Change consent, mapping, group meeting, deferral or withdraw',
         description:
           'Withdrawal (`withdrawn: true`) also cancels the referral\'s booked sessions that have not started, in the same transaction: an individual or follow-up session is cancelled (late, as with POST /v1/sessions/{id}/cancel, when an interpreter is booked too close); from a group meeting the referral leaves, and a meeting left empty is cancelled. Held sessions stay. A withdrawn referral changes no more: any PATCH of it is 409. A deferral (`deferredUntil`) past a booked session that has not started is 409: cancel that session first with POST /v1/sessions/{id}/cancel.',
@@ -95,7 +95,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator', 'municipality'),
       schema: {
-        tags: ['referrals'],
+        operationId: 'listReferralOptions', tags: ['referrals'],
         summary: 'When can this participant be seen: the earliest feasible sessions, earliest first',
         description: 'The lead time counts from today; interpreter capacity, the counsellor\'s hours and absences and every booked session are respected. A first session has kind "individual". None, with reason and detail, when the referral cannot be booked now (deferred, mapping missing, already scheduled, ...). A municipality may ask about its own referrals; displaces then names only its own.',
         params: Params,
@@ -111,7 +111,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['referrals'],
+        operationId: 'bookReferral', tags: ['referrals'],
         summary: 'Book one session directly (an option), atomically against concurrent commits',
         description: '409 names the rule that forbids it in `detail` (its first word) and in `errors`: overlap (the time is taken), absence (the counsellor is away), lead-time (too soon: counted from today), working-hours, employment, interpreter-capacity, max-sessions-per-day, deferral, programme-end, one-individual, ...',
         params: Params,

@@ -43,7 +43,7 @@ const replayRoutes: FastifyPluginAsyncZod<ReplayPoolOptions> = async (app, optio
         }
       },
       schema: {
-        tags: ['replays'],
+        operationId: 'runReplay', tags: ['replays'],
         summary: 'Replay a scenario week by week under one or more built-in policies; figures only (participant data is ignored)',
         description: `The replay computes in a worker thread, one at a time: while one runs, another request gets 503 with Retry-After. A replay that runs longer than ${limitSeconds} s is stopped and answered with 503; replay a shorter period, fewer policies at once, or use \`tildeling replay\`.`,
         querystring: ReplayQuerySchema,

@@ -22,7 +22,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator', 'municipality'),
       schema: {
-        tags: ['sessions'],
+        operationId: 'listSessions', tags: ['sessions'],
         summary: 'Booked sessions, a page at a time in start order (a municipality key sees only those of its own referrals)',
         description: 'Follow `nextCursor` until it is null to read them all; each session appears on exactly one page.',
         querystring: SessionQuerySchema,
@@ -41,7 +41,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['sessions'],
+        operationId: 'cancelSession', tags: ['sessions'],
         summary: 'Cancel a booked session that has not begun; later sessions that depended on it go with it; its referrals go back to pending',
         description:
           'lateCancellation: an interpreted session less than lateCancellationHours ahead. Cancelling a group meeting also cancels its members\' later individual sessions and follow-ups; cancelling a first session its follow-up (alsoCancelled lists them). A session that has begun or been held is a 409.',
@@ -59,7 +59,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: requireRole('coordinator'),
       schema: {
-        tags: ['sessions'],
+        operationId: 'createCalendarToken', tags: ['sessions'],
         summary: "A subscription URL for the counsellor's calendar (Outlook: add calendar from the internet); a new token revokes the old one",
         params: z.object({ id: CounsellorIdSchema }),
         response: { 201: z.object({ token: z.string(), url: z.string() }), ...problemResponses(400, 401, 403, 404) },
@@ -77,7 +77,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/counsellors/:id/calendar-token',
     {
       onRequest: requireRole('coordinator'),
-      schema: { tags: ['sessions'], summary: "Revoke the counsellor's calendar subscription URL (it answers 401 from now on)", params: z.object({ id: CounsellorIdSchema }), response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) } },
+      schema: { operationId: 'revokeCalendarToken', tags: ['sessions'], summary: "Revoke the counsellor's calendar subscription URL (it answers 401 from now on)", params: z.object({ id: CounsellorIdSchema }), response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) } },
     },
     async (request, reply) => {
       if (!calendar.revoke(request.params.id)) throw new NotFound(`counsellor ${request.params.id} has no calendar token`)
@@ -94,7 +94,7 @@ const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         await requireRole('coordinator')(request, reply)
       },
       schema: {
-        tags: ['sessions'],
+        operationId: 'getCounsellorCalendar', tags: ['sessions'],
         summary: "The counsellor's booked sessions as iCalendar (RFC 5545); referral ids and municipality only, no names",
         description: 'Subscribe with `?token=` from POST /v1/counsellors/{id}/calendar-token (no key needed), or fetch with a coordinator key. Cancelled and moved sessions stay in the feed as STATUS:CANCELLED or with a higher SEQUENCE.',
         params: z.object({ id: CounsellorIdSchema }),

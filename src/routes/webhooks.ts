@@ -19,7 +19,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: who,
       schema: {
-        tags: ['webhooks'],
+        operationId: 'createWebhook', tags: ['webhooks'],
         summary: 'Subscribe a URL to events (a municipality key: its own referrals only)',
         description:
           'Each delivery is a POST of `{ id, type, occurredAt, data }` with `X-Tildeling-Signature: sha256=<lowercase hex HMAC-SHA256 of the raw body, keyed with secret>`. At least once: retried with back-off (5 s, 10 s, 20 s, ... up to hourly) for 48 hours until a 2xx; deduplicate by `id`. One event per session; `data.sessionId` names it, `data.sequence` orders changes to it. No names or DUF numbers.',
@@ -32,19 +32,19 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/v1/webhooks',
-    { onRequest: who, schema: { tags: ['webhooks'], summary: 'The webhooks this key may see', response: { 200: z.object({ webhooks: z.array(WebhookSchema) }), ...problemResponses(401, 403) } } },
+    { onRequest: who, schema: { operationId: 'listWebhooks', tags: ['webhooks'], summary: 'The webhooks this key may see', response: { 200: z.object({ webhooks: z.array(WebhookSchema) }), ...problemResponses(401, 403) } } },
     async (request) => ({ webhooks: listWebhooks(outbox, callerOf(request)) }),
   )
 
   app.get(
     '/v1/webhooks/:id',
-    { onRequest: who, schema: { tags: ['webhooks'], summary: 'One webhook (without its secret)', params: Params, response: { 200: WebhookSchema, ...problemResponses(400, 401, 403, 404) } } },
+    { onRequest: who, schema: { operationId: 'getWebhook', tags: ['webhooks'], summary: 'One webhook (without its secret)', params: Params, response: { 200: WebhookSchema, ...problemResponses(400, 401, 403, 404) } } },
     async (request) => getWebhook(outbox, callerOf(request), request.params.id),
   )
 
   app.delete(
     '/v1/webhooks/:id',
-    { onRequest: who, schema: { tags: ['webhooks'], summary: 'Stop a webhook; its pending deliveries are dropped', params: Params, response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) } } },
+    { onRequest: who, schema: { operationId: 'deleteWebhook', tags: ['webhooks'], summary: 'Stop a webhook; its pending deliveries are dropped', params: Params, response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) } } },
     async (request, reply) => {
       deleteWebhook(outbox, callerOf(request), request.params.id)
       return reply.code(204).send(null)
@@ -56,7 +56,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       onRequest: who,
       schema: {
-        tags: ['webhooks'],
+        operationId: 'listWebhookDeliveries', tags: ['webhooks'],
         summary: 'The delivery log of a webhook, newest first: status, attempts, last HTTP status, next attempt',
         params: Params,
         querystring: DeliveryQuerySchema,
