@@ -11,7 +11,7 @@ import { testConfig } from './helpers.ts'
 type Got = { to: string[]; mail: ParsedMail; raw: string }
 
 /** A local SMTP server that accepts everything and keeps the raw messages. */
-async function smtp(t: Test): Promise<{ url: string; got: Got[] }> {
+async function smtp(tt: Test): Promise<{ url: string; got: Got[] }> {
   const got: Got[] = []
   const server = new SMTPServer({
     authOptional: true,
@@ -29,7 +29,7 @@ async function smtp(t: Test): Promise<{ url: string; got: Got[] }> {
     },
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  tt.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, got }
 }
 
