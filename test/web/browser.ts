@@ -68,10 +68,26 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help})`))
 }
 
-/** Assert that axe finds no WCAG 2.1 A/AA violation on the page, naming the page in the message. */
+/** The page's width at a 320 px wide window (WCAG 1.4.10 reflow: no scrolling in two directions). */
+export async function widthAt320(page: Page): Promise<number> {
+  const before = page.viewportSize()
+  await page.setViewportSize({ width: 320, height: 640 })
+  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  if (before) await page.setViewportSize(before)
+  return width
+}
+
+/**
+ * What every page owes a person, asserted with the page named: axe finds no WCAG 2.1 A/AA
+ * violation, the page reflows into 320 px, and the language switch is there, offering the other
+ * language than `<html lang>`.
+ */
 export async function assertAccessible(t: Test, page: Page, name: string): Promise<void> {
-  const violations = await axeViolations(page)
-  t.same(violations, [], `axe: no WCAG 2.1 A/AA violation on ${name} (${new URL(page.url()).pathname})`)
+  const where = `${name} (${new URL(page.url()).pathname})`
+  t.same(await axeViolations(page), [], `axe: no WCAG 2.1 A/AA violation on ${where}`)
+  t.ok((await widthAt320(page)) <= 320, `${where} fits a 320 px wide window without sideways scrolling`)
+  const lang = await page.locator('html').getAttribute('lang')
+  t.equal(await page.getByRole('banner').getByRole('link', { name: lang === 'en' ? 'Norsk' : 'English', exact: true }).count(), 1, `${where} has the language switch`)
 }
 
 /** Errors a person would see as a broken page: blocked by the CSP, or a script that threw. */
