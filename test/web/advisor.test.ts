@@ -52,6 +52,8 @@ t.test('the programme advisor', async (t) => {
 
     const summary = page.locator('#error-summary')
     t.equal(await summary.getByRole('heading').textContent(), 'Rett opp dette før du går videre:', 'an error summary heads the form')
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary')
+    t.pass('the summary takes the focus, so a screen reader reads it first')
     const expected = {
       Saksnummer: 'Skriv saksnummeret deres',
       Bosettingsdato: 'Skriv bosettingsdatoen som dd.mm.åååå',
@@ -160,6 +162,9 @@ t.test('the programme advisor', async (t) => {
     t.equal(await errorRow.count(), 1, 'the bad third record stands on "rad 4" (line 1 is the header)')
     t.match(await errorRow.textContent(), 'settledOn', 'and names its column')
     t.equal(await page.getByRole('row').filter({ hasText: /rad [23]\b/ }).count(), 0, 'the good rows are not listed as errors')
+    t.notMatch(await errorRow.textContent(), /must be|expected|invalid/i, 'the problem is told in Norwegian', {
+      todo: "the upload page shows the validation's English message (e.g. \"must be a real date, YYYY-MM-DD\") on a Norwegian page",
+    })
     t.match(await page.locator('#error-summary').textContent(), 'Ingenting ble lagret', 'the summary says nothing was stored')
     t.equal(await page.getByLabel('CSV-fil').getAttribute('aria-invalid'), 'true', 'the file field is marked invalid')
     t.equal(referrals.list().length, before, 'nothing is stored, not even the good rows')
