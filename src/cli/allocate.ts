@@ -4,6 +4,9 @@ import { deadlineOf } from '../../solver/rules/index.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Problem } from '../../solver/types.ts'
 import { readConfig } from '../config.ts'
+import { LANGS, type Lang } from '../i18n/index.ts'
+import { ProposalSchema } from '../schemas/session.ts'
+import { renderProposal, type NameOf, type Renderable } from '../services/explain.ts'
 import { IsoDateSchema } from '../schemas/common.ts'
 import { allocationDeps, commitAllocation, loadProblem, propose } from '../services/allocation.ts'
 import { formatProposal } from '../services/proposal-table.ts'
@@ -22,7 +25,17 @@ function parseWeeks(value: string): number {
   return n
 }
 
-type Options = { scenario?: string; json?: boolean; runDate?: string; horizonWeeks?: number; greedy?: boolean; commit?: boolean; db?: string }
+type Options = { scenario?: string; json?: boolean; runDate?: string; horizonWeeks?: number; greedy?: boolean; commit?: boolean; db?: string; lang: Lang }
+
+function parseLang(value: string): Lang {
+  if (!(LANGS as readonly string[]).includes(value)) throw new InvalidArgumentError('must be nb or en')
+  return value as Lang
+}
+
+/** The API's proposal object: details in the chosen language, and only the wire's fields. */
+function wire(proposal: Renderable, lang: Lang, nameOf: NameOf): string {
+  return `${JSON.stringify(ProposalSchema.parse(renderProposal(proposal, lang, nameOf)), null, 2)}\n`
+}
 
 /** Per referral, what the policy's rules see in it: the table's priority column. */
 function prioritiesOf(problem: Problem): Map<string, string> {
@@ -42,7 +55,9 @@ function allocateScenario(path: string, opts: Options): void {
   const problem = scenarioProblem(scenario, { runDate: opts.runDate, horizonWeeks: opts.horizonWeeks })
   const proposal = solve(problem, opts.greedy ? { method: 'greedy' } : {})
   const names = new Map(scenario.counsellors.map((c) => [c.id, c.name]))
-  process.stdout.write(opts.json ? `${JSON.stringify(proposal, null, 2)}\n` : formatProposal(proposal, { counsellors: names, priorities: prioritiesOf(problem) }))
+  // A scenario names referrals by the ids the file gives them: the analyst wrote them.
+  const nameOf: NameOf = (id) => id
+  process.stdout.write(opts.json ? wire(proposal, opts.lang, nameOf) : formatProposal(renderProposal(proposal, opts.lang, nameOf), { counsellors: names, priorities: prioritiesOf(problem) }))
 }
 
 /** The centre's database: the same service as POST /v1/allocations (and commit). */
@@ -55,8 +70,9 @@ function allocateDatabase(opts: Options): void {
     // Referrals are UUIDs in the database; a coordinator knows them by municipality and their own ref.
     const referrals = new Map(deps.referrals.list().map((r) => [r.id, `${r.municipality}/${r.externalRef}`]))
     const counsellors = new Map(deps.counsellors.list().map((c) => [c.id, c.name]))
-    if (opts.json) process.stdout.write(`${JSON.stringify(proposal, null, 2)}\n`)
-    else process.stdout.write(formatProposal({ ...deps.allocations.findById(proposal.id)!.proposal, id: proposal.id }, { referrals, counsellors, priorities }))
+    const nameOf: NameOf = (id) => referrals.get(id) ?? null
+    if (opts.json) process.stdout.write(wire(proposal, opts.lang, nameOf))
+    else process.stdout.write(formatProposal(renderProposal({ ...deps.allocations.findById(proposal.id)!.proposal, id: proposal.id }, opts.lang, nameOf), { referrals, counsellors, priorities }))
     if (opts.commit) {
       const committed = commitAllocation(deps, proposal.id)
       process.stderr.write(`Committed allocation ${proposal.id}: ${committed.booked} sessions booked.\n`)
@@ -83,6 +99,7 @@ export function registerAllocate(program: Command): void {
     .option('--greedy', 'use the greedy baseline (what a coordinator does by hand) instead of the optimiser')
     .option('--commit', 'database only: book the proposal')
     .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
+    .option('--lang <nb|en>', 'language of the explanations (default nb)', parseLang, 'nb' as Lang)
     .action((opts: Options) => {
       if (opts.scenario !== undefined) {
         if (opts.commit) throw new CliError('--commit books into the database; a scenario run has none. Drop --commit or --scenario')

@@ -4,35 +4,44 @@ import type { Messages } from './nb.ts'
 export const en: Messages = {
   languageName: { nb: 'Norsk (bokmål)', en: 'English' },
 
-  intake: {
-    line: (n: number) => `line ${n}`,
-    column: (name: string) => `column "${name}"`,
-    item: (n: number) => `item ${n}`,
-    encoding: {
-      utf16: 'The file is saved as UTF-16 ("Unicode text"). Save it from Excel as "CSV UTF-8 (comma delimited)" or "CSV (semicolon delimited)" and try again.',
-      unsure: (line: number) =>
-        `The file is neither valid UTF-8 nor Windows-1252 (characters that do not belong in text on line ${line}), so names with æ, ø and å cannot be read for certain. Save it from Excel as "CSV UTF-8 (comma delimited)" and try again.`,
-      replacement: (line: number) =>
-        `The file holds the replacement character "�" on line ${line}: characters were lost before the file got here. Correct the names at the source, save as "CSV UTF-8 (comma delimited)" and try again.`,
+  explain: {
+    ruleWords: {
+      deadline: 'participants who could still be seen before their deadline, more urgent ones first',
+      'waiting-limit': 'participants who have waited longer than the policy allows',
+      'threatened-industry': 'participants aiming at an industry threatened by the crisis',
+      'programme-time': 'participants whose introduction programme ends sooner',
+      'waiting-time': 'participants referred earlier',
+      tie: 'participants ranked the same under every rule, taken in reference order',
     },
-    notCsv: (why: string) => `The file cannot be read as CSV: ${why}`,
-    notJson: (why: string) => `The file is not valid JSON: ${why}`,
-    jsonShape: 'The file must be { "referrals": [...] } or an array of referrals.',
-    empty: 'The file holds no referrals (a header row only, or nothing).',
-    unknownColumn: `unknown column; use one of the template's headers (see docs/csv.md), e.g. "externalRef", "municipality", "settledOn"`,
-    duplicateColumn: (field: string) => `the same field as an earlier column (${field}); remove one of them`,
-    missingColumn: (name: string) => `the column "${name}" is missing; it is required`,
-    cells: (got: number, want: number) => `the row has ${got} cells but the header has ${want}; check the separator (; or ,) and the quotes`,
-    hint: {
-      date: 'write the date as dd.mm.yyyy (e.g. 15.01.2025) or yyyy-mm-dd',
-      shortYear: 'write the year with four digits, e.g. 15.01.2025',
-      boolean: 'write ja or nei (or true or false)',
-      track: 'write ordinary, ukraine or corona (or ordinær, ukraina, korona)',
-      meetings: 'write 1 or 2',
-    },
-    stored: (rows: number, created: number, updated: number) =>
-      `Imported ${rows === 1 ? '1 referral' : `${rows} referrals`}: ${created} created, ${updated} updated.`,
-    refused: (problems: number) => `Nothing was stored: ${problems === 1 ? '1 problem' : `${problems} problems`} to correct first.`,
+    track: { ordinary: 'ordinary (Integration Act s. 11)', ukraine: 'Ukrainian (chapter 6A)', corona: 'temporary corona law' },
+    rulesNotInForce: (track: string, from: string, until?: string) =>
+      `The rules of the ${track} track are in force ${until ? `from ${from} to ${until}` : `from ${from}`}, not in the period this run plans.`,
+    deferred: (until: string, deadline?: string) => `Deferred until ${until}${deadline ? `, after the deadline ${deadline}` : ''}.`,
+    missingCompetenceMapping: 'The municipality must complete the competence mapping in IMDi-nett before the session can be booked.',
+    programmeEnded: (endsOn: string) => `The introduction programme ends on ${endsOn}; a session after it is of no use.`,
+    leadTime: (days: number, interpreter: boolean, earliest: string, limit: string, programmeEnds: boolean) =>
+      `${interpreter ? `An interpreter must be ordered ${days} days ahead` : `The session must be booked ${days} days ahead`}; the first possible date, ${earliest}, is too late: ${programmeEnds ? `the programme ends on ${limit}` : `the planning horizon ends on ${limit}`}.`,
+    deadlineBeforeEarliest: (deadline: string, earliest: string, passed: boolean) =>
+      passed ? `The deadline ${deadline} had passed before this run; the first possible date is ${earliest}.` : `The deadline ${deadline} falls before the first possible date, ${earliest}.`,
+    groupMeetingBooked: (on: string, gap: number, earliest: string) => `The group meeting is on ${on}; the individual session comes ${gap} days later, ${earliest}, which is too late in this run.`,
+    groupMeetingNeeded: (leadDays: number, gap: number, earliest: string) =>
+      `A group meeting must come first (an interpreter ordered ${leadDays} days ahead), then the individual session ${gap} days later, no earlier than ${earliest}, which is too late in this run.`,
+    groupMeetingNoRoom: (language: string, minutes: number, from: string, until: string, otherMeetings: number) =>
+      `No counsellor has a free ${minutes}-minute block with a ${language} interpreter for a group meeting between ${from} and ${until}${otherMeetings > 0 ? ` (${otherMeetings} group meetings in other languages take counsellor time then)` : ''}.`,
+    groupMeetingFull: (language: string, seats: number, from: string, until: string) =>
+      `The ${language} group meetings that can be held between ${from} and ${until} are full (${seats} seats each; no counsellor block or interpreter left for another).`,
+    groupMeetingNoDate: (from: string, gap: number, until: string) => `A group meeting on or after ${from} leaves no date for the individual session ${gap} days later, by ${until}.`,
+    groupMeetingOutranked: (until: string) =>
+      `A group meeting now would leave no individual session after it before ${until} (that time went to participants ranked above), so none is planned yet.`,
+    noCapacity: (minutes: number, from: string, until: string, toDeadline: boolean, groupMeetings: number) =>
+      `No counsellor has a free ${minutes}-minute slot between ${from} and ${toDeadline ? `the deadline ${until}` : until} (absences, holidays and sessions already booked${groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} take counsellor time then` : ''}).`,
+    lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, groupMeetings: number) =>
+      `${sessions} session${sessions === 1 ? '' : 's'} between ${from} and ${toDeadline ? `the deadline ${until}` : until} went to ${decided === sessions ? whom : `participants ranked above, ${decided} of them ${whom}`}${examples ? `, among them ${examples}` : ''}${groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} took counsellor time on the same days` : ''}.`,
+    othersCounted: (n: number) => `${n} referral${n === 1 ? '' : 's'} from other municipalities`,
+    bookedAfterDeadline: (on: string, deadline: string) => `Booked in an earlier run for ${on}, after the deadline ${deadline}; booked sessions are kept.`,
+    followupAfterProgramme: (earliest: string, endsOn: string) => `The follow-up cannot come before ${earliest}, after the programme ends on ${endsOn}.`,
+    followupLater: (earliest: string, horizonEnd: string) => `The follow-up comes no earlier than ${earliest}, after this planning horizon (${horizonEnd}); a later run plans it.`,
+    followupNoCapacity: (from: string, until: string) => `No counsellor has free time for the follow-up between ${from} and ${until}.`,
   },
 
   intake: {

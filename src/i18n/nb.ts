@@ -6,36 +6,46 @@ export const nb = {
   /** Language names, as the switch shows them (each in its own language). */
   languageName: { nb: 'Norsk (bokmål)', en: 'English' },
 
-  /** Referral import from a CSV or JSON file (services/import.ts: the CLI and the upload page). */
-  intake: {
-    line: (n: number) => `linje ${n}`,
-    column: (name: string) => `kolonne «${name}»`,
-    item: (n: number) => `element ${n}`,
-    encoding: {
-      utf16: 'Filen er lagret som UTF-16 («Unicode-tekst»). Lagre den fra Excel som «CSV UTF-8 (kommadelt)» eller «CSV (semikolondelt)» og prøv igjen.',
-      unsure: (line: number) =>
-        `Filen er verken gyldig UTF-8 eller Windows-1252 (tegn som ikke hører hjemme i tekst på linje ${line}), så navn med æ, ø og å kan ikke leses sikkert. Lagre den fra Excel som «CSV UTF-8 (kommadelt)» og prøv igjen.`,
-      replacement: (line: number) =>
-        `Filen inneholder erstatningstegnet «�» på linje ${line}: tegn har gått tapt før filen kom hit. Rett navnene i kilden, lagre som «CSV UTF-8 (kommadelt)» og prøv igjen.`,
+  /** Why a referral waits, and what decided: rendered from the solver's explanations (src/services/explain.ts). Dates come formatted. */
+  explain: {
+    /** Whom each priority rule favours; the rule's policy identifier is added in brackets. */
+    ruleWords: {
+      deadline: 'deltakere som fortsatt kunne nå fristen sin, de mest hastende først',
+      'waiting-limit': 'deltakere som har ventet lenger enn retningslinjen tillater',
+      'threatened-industry': 'deltakere som sikter mot en bransje truet av krisen',
+      'programme-time': 'deltakere med kortere tid igjen i introduksjonsprogrammet',
+      'waiting-time': 'deltakere som ble henvist tidligere',
+      tie: 'deltakere som står likt etter alle reglene, tatt i henvisningsrekkefølge',
     },
-    notCsv: (why: string) => `Filen kan ikke leses som CSV: ${why}`,
-    notJson: (why: string) => `Filen er ikke gyldig JSON: ${why}`,
-    jsonShape: 'Filen må være { "referrals": [...] } eller en liste med henvisninger.',
-    empty: 'Filen har ingen henvisninger (bare en overskriftsrad eller ingenting).',
-    unknownColumn: `ukjent kolonne; bruk en av overskriftene i malen (se docs/csv.md), f.eks. «saksnummer», «kommune», «bosatt»`,
-    duplicateColumn: (field: string) => `samme felt som en tidligere kolonne (${field}); fjern den ene`,
-    missingColumn: (name: string) => `kolonnen «${name}» mangler; den må være med`,
-    cells: (got: number, want: number) => `raden har ${got} celler, men overskriften har ${want}; sjekk skilletegn (; eller ,) og anførselstegn`,
-    hint: {
-      date: 'skriv datoen som dd.mm.åååå (f.eks. 15.01.2025) eller åååå-mm-dd',
-      shortYear: 'skriv året med fire sifre, f.eks. 15.01.2025',
-      boolean: 'skriv ja eller nei',
-      track: 'skriv ordinær, ukraina eller korona',
-      meetings: 'skriv 1 eller 2',
-    },
-    stored: (rows: number, created: number, updated: number) =>
-      `${rows === 1 ? '1 henvisning' : `${rows} henvisninger`} importert: ${created} nye, ${updated} oppdatert.`,
-    refused: (problems: number) => `Ingenting ble lagret: ${problems === 1 ? '1 feil' : `${problems} feil`} må rettes først.`,
+    track: { ordinary: 'ordinær (integreringsloven § 11)', ukraine: 'ukrainsk (kapittel 6A)', corona: 'midlertidig korona-lov' },
+    rulesNotInForce: (track: string, from: string, until?: string) =>
+      `Reglene for sporet ${track} gjelder ${until ? `fra ${from} til ${until}` : `fra ${from}`}, ikke i perioden denne tildelingen planlegger.`,
+    deferred: (until: string, deadline?: string) => `Utsatt til ${until}${deadline ? `, etter fristen ${deadline}` : ''}.`,
+    missingCompetenceMapping: 'Kommunen må fullføre kompetansekartleggingen i IMDi-nett før timen kan bookes.',
+    programmeEnded: (endsOn: string) => `Introduksjonsprogrammet slutter ${endsOn}; en time etter det er til ingen nytte.`,
+    leadTime: (days: number, interpreter: boolean, earliest: string, limit: string, programmeEnds: boolean) =>
+      `${interpreter ? `Tolk må bestilles ${days} dager i forveien` : `Timen må bookes ${days} dager i forveien`}; første mulige dato, ${earliest}, er for sent: ${programmeEnds ? `programmet slutter ${limit}` : `planperioden slutter ${limit}`}.`,
+    deadlineBeforeEarliest: (deadline: string, earliest: string, passed: boolean) =>
+      passed ? `Fristen ${deadline} var passert før denne tildelingen; første mulige dato er ${earliest}.` : `Fristen ${deadline} kommer før første mulige dato, ${earliest}.`,
+    groupMeetingBooked: (on: string, gap: number, earliest: string) => `Gruppemøtet er ${on}; den individuelle timen kommer ${gap} dager etter, ${earliest}, som er for sent i denne tildelingen.`,
+    groupMeetingNeeded: (leadDays: number, gap: number, earliest: string) =>
+      `Et gruppemøte må holdes først (tolk bestilt ${leadDays} dager i forveien), og den individuelle timen ${gap} dager etter, tidligst ${earliest}, som er for sent i denne tildelingen.`,
+    groupMeetingNoRoom: (language: string, minutes: number, from: string, until: string, otherMeetings: number) =>
+      `Ingen veileder har en ledig blokk på ${minutes} minutter med tolk på ${language} til et gruppemøte mellom ${from} og ${until}${otherMeetings > 0 ? ` (${otherMeetings} gruppemøter på andre språk tar veiledertid da)` : ''}.`,
+    groupMeetingFull: (language: string, seats: number, from: string, until: string) =>
+      `Gruppemøtene på ${language} som kan holdes mellom ${from} og ${until}, er fulle (${seats} plasser hver; ingen veilederblokk eller tolk igjen til et nytt).`,
+    groupMeetingNoDate: (from: string, gap: number, until: string) => `Et gruppemøte ${from} eller senere gir ingen dato for den individuelle timen ${gap} dager etter, innen ${until}.`,
+    groupMeetingOutranked: (until: string) =>
+      `Et gruppemøte nå ville ikke gi noen individuell time etter seg før ${until} (den tiden gikk til deltakere med høyere prioritet), så det planlegges ikke ennå.`,
+    noCapacity: (minutes: number, from: string, until: string, toDeadline: boolean, groupMeetings: number) =>
+      `Ingen veileder har en ledig time på ${minutes} minutter mellom ${from} og ${toDeadline ? `fristen ${until}` : until} (fravær, helligdager og timer som alt er booket${groupMeetings > 0 ? `; ${groupMeetings} gruppemøte${groupMeetings === 1 ? '' : 'r'} tar veiledertid da` : ''}).`,
+    lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, groupMeetings: number) =>
+      `${sessions} ${sessions === 1 ? 'time' : 'timer'} mellom ${from} og ${toDeadline ? `fristen ${until}` : until} gikk til ${decided === sessions ? whom : `deltakere med høyere prioritet, ${decided} av dem ${whom}`}${examples ? `, blant dem ${examples}` : ''}${groupMeetings > 0 ? `; ${groupMeetings} gruppemøte${groupMeetings === 1 ? '' : 'r'} tok veiledertid de samme dagene` : ''}.`,
+    othersCounted: (n: number) => `${n} ${n === 1 ? 'henvisning' : 'henvisninger'} fra andre kommuner`,
+    bookedAfterDeadline: (on: string, deadline: string) => `Booket i en tidligere tildeling til ${on}, etter fristen ${deadline}; bookede timer beholdes.`,
+    followupAfterProgramme: (earliest: string, endsOn: string) => `Oppfølgingstimen kan ikke komme før ${earliest}, etter at programmet slutter ${endsOn}.`,
+    followupLater: (earliest: string, horizonEnd: string) => `Oppfølgingstimen kommer tidligst ${earliest}, etter denne planperioden (${horizonEnd}); en senere tildeling planlegger den.`,
+    followupNoCapacity: (from: string, until: string) => `Ingen veileder har ledig tid til oppfølgingstimen mellom ${from} og ${until}.`,
   },
 
   /** Referral import from a CSV or JSON file (services/import.ts: the CLI and the upload page). */

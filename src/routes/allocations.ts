@@ -1,6 +1,9 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { requireRole } from '../auth/index.ts'
+import { callerOf, requireRole } from '../auth/index.ts'
+import { langFromAcceptLanguage } from '../i18n/index.ts'
+import { namesFor, renderProposal, type Renderable } from '../services/explain.ts'
 import { AllocationListQuerySchema, AllocationListSchema, CommittedProposalSchema, ProposeBodySchema, StoredProposalSchema } from '../schemas/allocation.ts'
 import { encodeCursor } from '../schemas/page.ts'
 import { proposeRepair } from '../services/disruptions.ts'
@@ -12,6 +15,9 @@ const Params = z.object({ id: z.string().uuid() })
 /** The weekly allocation: propose, list the runs, read, commit. Coordinators only. */
 const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
   const deps = allocationDeps(app.db, app.store)
+  // Every detail in the caller's language (Accept-Language: nb by default, en), other referrals by externalRef.
+  const render = <P extends Renderable>(request: FastifyRequest, p: P): P =>
+    renderProposal(p, langFromAcceptLanguage(request.headers['accept-language']), namesFor(callerOf(request), deps.referrals))
 
   app.post(
     '/v1/allocations',
@@ -31,8 +37,8 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       try {
-        if (request.body.mode === 'repair') return reply.code(201).send(proposeRepair(deps, request.body))
-        return reply.code(201).send(await proposeInWorker(deps, request.body))
+        if (request.body.mode === 'repair') return reply.code(201).send(render(request, proposeRepair(deps, request.body)))
+        return reply.code(201).send(render(request, await proposeInWorker(deps, request.body)))
       } catch (error) {
         if (error instanceof RunInProgress) reply.header('retry-after', String(error.retryAfterSeconds))
         throw error
@@ -62,7 +68,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/allocations/:id',
     { onRequest: requireRole('coordinator'), schema: { operationId: 'getAllocation', tags: ['allocations'], summary: 'One proposal', params: Params, response: { 200: StoredProposalSchema, ...problemResponses(400, 401, 403, 404) } } },
-    async (request) => getAllocation(deps, request.params.id),
+    async (request) => render(request, getAllocation(deps, request.params.id)),
   )
 
   app.post(
@@ -77,7 +83,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CommittedProposalSchema, ...problemResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => commitAllocation(deps, request.params.id),
+    async (request) => render(request, commitAllocation(deps, request.params.id)),
   )
 }
 export default allocationRoutes

@@ -9,6 +9,7 @@ export const IndividualSessionSchema = z.object({
   start: IsoDateTimeSchema,
   end: IsoDateTimeSchema,
   interpreterOrderBy: IsoDateTimeSchema.optional(),
+  advisorAttends: z.boolean().optional().describe('false when the participant has not consented to the advisor attending: no invitation goes to the advisor'),
   pinned: z.boolean().optional(),
 })
 
@@ -41,7 +42,11 @@ export const DeadlineBreachSchema = z.object({
   plannedOn: IsoDateSchema.nullable(),
   reason: ReasonSchema,
   detail: z.string(),
+  rule: PriorityRuleSchema.optional(),
 })
+
+/** A second meeting (`meetings: 2`) this proposal does not plan, and why. */
+export const FollowupUnplannedSchema = z.object({ referralId: z.string(), reason: ReasonSchema, detail: z.string() })
 
 export const StatsSchema = z
   .object({
@@ -82,6 +87,8 @@ export const ProposalSchema = z.object({
   sessions: z.array(SessionSchema),
   unassigned: z.array(UnassignedSchema),
   deadlineBreaches: z.array(DeadlineBreachSchema),
+  followupsUnplanned: z.array(FollowupUnplannedSchema).default([]).describe('second meetings not planned in this proposal, with why (programme-ended when one can never fit)'),
+  policyVersion: z.string().optional().describe('validFrom of the policy version the run used'),
   stats: StatsSchema,
   changes: z.array(ChangeSchema).optional().describe('mode repair, or disrupted bookings a plan run releases: each booking moved in place (same session id) or cancelled at commit'),
 })

@@ -36,7 +36,8 @@ t.test('allocate --scenario on Trøndelag 2020 shows who was prioritised and why
   const planned = r.stdout.split('\n').filter((l) => /\bindividual\s+Counsellor/.test(l) && !l.includes('(booked)'))
   t.ok(planned.length > 0, 'new sessions are planned')
   t.ok(planned.some((l) => /threatened industry \(/.test(l)), 'planned sessions name the threatened industry that put them first')
-  t.match(r.stdout, /lower-priority\s+programme ends \d{4}-\d{2}-\d{2}.*\(rule: programme-time\)/, 'a referral left out shows its own facts next to the rule that decided')
+  t.match(r.stdout, /lower-priority\s+programme ends \d{4}-\d{2}-\d{2}.*\(regel: programme-time\)/, 'a referral left out shows its own facts next to the rule that decided, in bokmål by default')
+  t.match(r.stdout, /gikk til deltakere/, 'the explanation is in Norwegian')
 })
 
 t.test('allocate --scenario --json prints exactly the proposal object', async (t) => {
@@ -90,4 +91,16 @@ t.test('allocate on the database: table, then --commit books; the next run pins 
   const again = tildeling(['allocate', '--db', dbPath, '--commit'])
   t.equal(again.code, 0, 'a second run commits too')
   t.equal(booked(), n, 'and books nobody twice (its sessions are the pinned ones)')
+})
+
+t.test('allocate --scenario --lang en --json: the API\'s proposal with English details, followupsUnplanned always present', async (t) => {
+  const r = tildeling(['allocate', '--scenario', join(ROOT, 'fixtures/rules/waiting-limit.json'), '--json', '--lang', 'en'])
+  t.equal(r.code, 0, 'exit 0')
+  const p = JSON.parse(r.stdout)
+  const w1 = p.unassigned.find((u: { referralId: string }) => u.referralId === 'W1')
+  t.match(w1, { reason: 'lower-priority', rule: 'waiting-limit', detail: /waited longer than the policy allows \(rule: waiting-limit\)/ }, 'the deciding rule by its policy identifier, in English')
+  t.same(p.followupsUnplanned, [], 'followupsUnplanned is on every proposal')
+  t.notOk(JSON.stringify(p).includes('"explanation"'), 'only the wire\'s fields')
+  const bad = tildeling(['allocate', '--scenario', join(ROOT, 'fixtures/rules/waiting-limit.json'), '--lang', 'de'])
+  t.not(bad.code, 0, '--lang de is refused')
 })
