@@ -1,4 +1,9 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { langFromAcceptLanguage } from '../i18n/index.ts'
+import { namesFor } from '../services/explain.ts'
+import { latestPlans } from '../services/plan.ts'
+import { createAllocationRepository } from '../store/allocation-repository.ts'
 import { z } from 'zod'
 import { callerOf, requireRole } from '../auth/index.ts'
 import { encodeCursor } from '../schemas/page.ts'
@@ -30,6 +35,12 @@ const BookBodySchema = z.strictObject({ counsellorId: CounsellorIdSchema, start:
 const referralRoutes: FastifyPluginAsyncZod = async (app) => {
   const { referrals } = app.store
   const sessions = createSessionRepository(app.db)
+  const allocations = createAllocationRepository(app.db)
+  // The latest run's plan for each referral read, in the caller's language (Accept-Language).
+  const plansFor = (request: FastifyRequest) => {
+    const caller = callerOf(request)
+    return latestPlans(allocations, langFromAcceptLanguage(request.headers['accept-language']), namesFor(caller, referrals))
+  }
 
   app.post(
     '/v1/referrals',
@@ -61,7 +72,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor, ...filter } = request.query
-      const page = listReferrals(referrals, callerOf(request), filter, { limit, after: cursor?.[0] }, request.log)
+      const page = listReferrals(referrals, callerOf(request), filter, { limit, after: cursor?.[0] }, request.log, plansFor(request))
       return { referrals: page.items, nextCursor: page.next && encodeCursor('referrals', page.next) }
     },
   )
@@ -69,7 +80,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/referrals/:id',
     { onRequest: requireRole('coordinator', 'municipality', 'analyst'), schema: { operationId: 'getReferral', tags: ['referrals'], summary: 'One referral', description: DUF_NOTE, params: Params, response: { 200: ReferralSchema, ...problemResponses(401, 403, 404) } } },
-    async (request) => getReferral(referrals, callerOf(request), request.params.id, request.log),
+    async (request) => getReferral(referrals, callerOf(request), request.params.id, request.log, plansFor(request)),
   )
 
   app.patch(

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IsoDateSchema, MunicipalityNumberSchema, TrackSchema } from './common.ts'
+import { IsoDateSchema, MunicipalityNumberSchema, ReasonSchema, TrackSchema } from './common.ts'
 import { NextCursorSchema, pageQuery } from './page.ts'
 import { IndividualSessionSchema, GroupSessionSchema } from './session.ts'
 
@@ -91,6 +91,16 @@ export const ReferralSchema = z.object({
   status: ReferralStatusSchema,
   deadline: IsoDateSchema.nullable(),
   sessions: z.array(z.union([IndividualSessionSchema, GroupSessionSchema])),
+  plan: z
+    .object({
+      status: z.enum(['planned', 'booked', 'waiting']).describe('planned: in a proposal not yet committed; booked: committed; waiting: the run left it out'),
+      reason: ReasonSchema.optional(),
+      detail: z.string().optional().describe("why it waits, in the caller's language (Accept-Language: nb default, en)"),
+      plannedOn: IsoDateSchema.optional(),
+      asOf: IsoDateSchema.describe('the run date of the latest run (proposal or committed) this comes from; stable until a newer run'),
+    })
+    .optional()
+    .describe('what the latest allocation run did with this referral; absent before any run has seen it'),
 })
 export type ReferralOut = z.infer<typeof ReferralSchema>
 

@@ -9,6 +9,7 @@ import { ReferralInputSchema, type ReferralOut, type ReferralPatch } from '../sc
 import type { BookedSession, ReferralRepository, ReferralWrite, StoredReferral } from '../store/referral-repository.ts'
 import type { SessionRepository, StoredSession } from '../store/session-repository.ts'
 import { toSolverReferral } from './scenario.ts'
+import type { Plan, PlanOf } from './plan.ts'
 import { isLateCancellation } from './sessions.ts'
 
 export type IntakeResult = { created: number; updated: number; ids: string[] }
@@ -116,6 +117,8 @@ export type ReadContext = {
   readonly today: string
   /** Ids of the referrals read whose stored DUF number could not be decrypted (left out of the view). */
   readonly unreadableDuf: string[]
+  /** What the latest run did with a referral, in the reader's language (plan.ts); none: no `plan`. */
+  readonly planOf?: PlanOf | undefined
 }
 
 /** Where a read warns; a pino or Fastify logger fits. */
@@ -148,12 +151,17 @@ export function referralView(r: StoredReferral, sessions: readonly BookedSession
     status: referralStatus(r, sessions, ctx.now, ctx.today),
     deadline: deadlineOf(toSolverReferral(r, r.referredOn), ctx.policy),
     sessions: sessions.map(({ endUtc: _e, ...s }) => s),
+    ...withPlan(ctx.planOf?.(id)),
   }
 }
 
-export function readContext(referrals: ReferralRepository, caller: Caller, now = new Date()): ReadContext {
+function withPlan(plan: Plan | undefined): { plan?: Plan } {
+  return plan ? { plan } : {}
+}
+
+export function readContext(referrals: ReferralRepository, caller: Caller, now = new Date(), planOf?: PlanOf): ReadContext {
   const today = todayInOslo(now)
-  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today), unreadableDuf: [] }
+  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today), unreadableDuf: [], planOf }
 }
 
 /** Audit the reads that showed a participant's identity (an analyst's pseudonymised reads show none). */
@@ -165,10 +173,10 @@ function auditIdentityReads(referrals: ReferralRepository, caller: Caller, shown
 const ownMunicipality = (caller: Caller) => (caller.role === 'municipality' ? caller.municipality : undefined)
 
 /** One referral as this caller may see it; another municipality's is not found (its existence does not leak). */
-export function getReferral(referrals: ReferralRepository, caller: Caller, id: string, log?: WarnLog): ReferralOut {
+export function getReferral(referrals: ReferralRepository, caller: Caller, id: string, log?: WarnLog, planOf?: PlanOf): ReferralOut {
   const r = referrals.findById(id)
   if (!r || (caller.role === 'municipality' && caller.municipality !== r.municipality)) throw new NotFound(`no referral ${id}`)
-  const ctx = readContext(referrals, caller)
+  const ctx = readContext(referrals, caller, new Date(), planOf)
   const view = referralView(r, referrals.bookedSessions([id], ownMunicipality(caller)).get(id) ?? [], ctx, referrals)
   auditIdentityReads(referrals, caller, [r])
   warnUnreadable(ctx, log)
@@ -181,10 +189,10 @@ export type ReferralFilter = { readonly status?: ReferralOut['status'] | undefin
  * One page of the referrals this caller may see, in id order after `after`; a municipality key
  * sees only its own whatever it asks. The status is derived at read time, by the store's query.
  */
-export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter, page: { readonly limit: number; readonly after?: string | undefined }, log?: WarnLog): Page<ReferralOut> {
+export function listReferrals(referrals: ReferralRepository, caller: Caller, filter: ReferralFilter, page: { readonly limit: number; readonly after?: string | undefined }, log?: WarnLog, planOf?: PlanOf): Page<ReferralOut> {
   if (caller.role === 'municipality' && filter.municipality !== undefined && filter.municipality !== caller.municipality) return { items: [], next: null }
   const municipality = caller.role === 'municipality' ? caller.municipality : filter.municipality
-  const ctx = readContext(referrals, caller)
+  const ctx = readContext(referrals, caller, new Date(), planOf)
   // The store filters by status (in SQL, at this read's time); one more row than the page shows whether another follows.
   const status = filter.status === undefined ? undefined : { is: filter.status, now: ctx.now, today: ctx.today }
   const stored = referrals.listAfter({ municipality, after: page.after, limit: page.limit + 1, status })

@@ -32,7 +32,7 @@ t.test('capacity taken by group meetings says so in words', async (t) => {
 })
 
 t.test('renderProposal replaces each detail that has an explanation and always gives followupsUnplanned', async (t) => {
-  const out = renderProposal({ unassigned: [{ referralId: 'x', detail: 'english', explanation: { code: 'missing-competence-mapping' } }, { referralId: 'y', detail: 'kept' }], deadlineBreaches: [] }, 'nb')
+  const out = renderProposal({ unassigned: [{ referralId: 'x', detail: 'english', explanation: { code: 'missing-competence-mapping' } }, { referralId: 'y', detail: 'kept' }], deadlineBreaches: [], followupsUnplanned: undefined }, 'nb')
   t.equal(out.unassigned[0]?.detail, 'Kommunen må fullføre kompetansekartleggingen i IMDi-nett før timen kan bookes.')
   t.equal(out.unassigned[1]?.detail, 'kept', 'an entry without explanation keeps its detail')
   t.same(out.followupsUnplanned, [], 'empty, not absent')
