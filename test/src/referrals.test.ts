@@ -97,7 +97,7 @@ t.test('a track must be in force on the referral date', async (t) => {
   ])
   t.equal(res.statusCode, 422, 'a repealed or not yet enacted track is 422')
   t.match(res.json().errors, [
-    { index: 0, path: 'track', message: /corona track is in force from 2020-03-01 to 2022-12-31/ },
+    { index: 0, path: 'track', message: /corona track is in force from 2020-01-01 to 2022-12-31/ },
     { index: 1, path: 'track', message: /ukraine track is in force from 2022-06-15/ },
   ], 'each with a clear message, and the corona referral of 2020 passes')
 })
