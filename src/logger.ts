@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs'
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino'
 
 /**
@@ -41,6 +42,26 @@ export function requestForLog(req: { method?: string; url?: string; routeOptions
   }
 }
 
+/**
+ * Log lines to stdout, written at once and never blocking shutdown. pino's default destination
+ * retries a failed write forever when flushing at exit, so a server whose parent died (stdout
+ * gone: EPIPE) never exited on SIGTERM. Here a full pipe is retried briefly and a gone one dropped.
+ */
+const stdoutLines: DestinationStream = {
+  write(line: string) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        writeSync(1, line)
+        return
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return
+        Atomics.wait(PAUSE, 0, 0, 1)
+      }
+    }
+  },
+}
+const PAUSE = new Int32Array(new SharedArrayBuffer(4))
+
 export type LoggerSettings = { level?: string; pretty?: boolean; stream?: DestinationStream }
 
 /** The service's pino logger: JSON lines, pretty only when asked (server.ts asks when stdout is a TTY). */
@@ -51,5 +72,5 @@ export function createLogger({ level = 'info', pretty = false, stream }: LoggerS
     serializers: { req: requestForLog },
     ...(pretty && !stream && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }),
   }
-  return stream ? pino(options, stream) : pino(options)
+  return pino(options, stream ?? (pretty ? undefined : stdoutLines))
 }

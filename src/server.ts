@@ -18,6 +18,18 @@ export type ServerOptions = {
   readonly notifications?: NotificationConfig
 }
 
+/** The longest a SIGTERM waits for in-flight requests before the process exits anyway. */
+export const SHUTDOWN_LIMIT_MS = 10_000
+
+/** Run a log call, ignoring its failure (EPIPE on a closed stdout): logging must not decide whether we shut down. */
+function quietly(log: () => void): void {
+  try {
+    log()
+  } catch {
+    // Nowhere left to report it.
+  }
+}
+
 export type RunningServer = { readonly app: TildelingApp; readonly url: string; close(): Promise<void> }
 
 /**
@@ -52,15 +64,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await worker?.stop()
       await app.close()
       db.close()
-      logger.info('server closed, database closed')
+      quietly(() => logger.info('server closed, database closed'))
     })())
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      logger.info({ signal }, 'closing')
-      close().then(
+      // Close first, log after, and never let logging stop the exit: a server whose parent died has
+      // no stdout left, and a log write then throws EPIPE (it used to leave the process running).
+      const closed = close()
+      quietly(() => logger.info({ signal }, 'closing'))
+      // Whatever hangs (a request that will not end), the process is gone within SHUTDOWN_LIMIT_MS.
+      setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS).unref()
+      closed.then(
         () => process.exit(0),
         (err: unknown) => {
-          logger.error({ err }, 'close failed')
+          quietly(() => logger.error({ err }, 'close failed'))
           process.exit(1)
         },
       )

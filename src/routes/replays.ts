@@ -26,8 +26,9 @@ function pseudonymised(scenario: ReplayBody): ReplayBody {
 const replayRoutes: FastifyPluginAsyncZod<ReplayPoolOptions> = async (app, options) => {
   const pool = createReplayPool(options)
   const limitSeconds = (options.timeoutMs ?? REPLAY_POOL_DEFAULTS.timeoutMs) / 1000
-  // Closing the server stops running replays rather than waiting minutes for them.
-  app.addHook('onClose', async () => pool.close())
+  // Closing the server stops running replays rather than waiting minutes for them: preClose runs
+  // before Fastify waits for in-flight requests (onClose would run only after the replay ended).
+  app.addHook('preClose', async () => pool.close())
 
   app.post(
     '/v1/replays',

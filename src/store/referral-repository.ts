@@ -132,7 +132,12 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
   // in services/referrals.ts; test/src/referrals-status.test.ts keeps the two in step.
   const pageAfter = db.prepare(
     `SELECT * FROM (SELECT r.*, ${STATUS_SQL} AS derived_status FROM referrals r
-       WHERE (@municipality IS NULL OR r.municipality = @municipality) AND (@after IS NULL OR r.id > @after))
+       WHERE (@municipality IS NULL OR r.municipality = @municipality) AND (@after IS NULL OR r.id > @after)
+         -- Narrow by what each status needs before the CASE runs, so a rare status is found quickly.
+         AND (@status IS NULL OR @status NOT IN ('completed', 'scheduled') OR r.id IN
+               (SELECT sr.referral_id FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id WHERE s.status = 'booked'))
+         AND (@status IS NULL OR @status <> 'withdrawn' OR r.withdrawn_at IS NOT NULL)
+         AND (@status IS NULL OR @status <> 'deferred' OR r.deferred_until > @today))
      WHERE @status IS NULL OR derived_status = @status
      ORDER BY id LIMIT @limit`,
   )

@@ -189,3 +189,16 @@ t.test('GET /v1/capacity: the centre\'s open referrals against its counsellors, 
   const municipality = await app.inject({ method: 'GET', url: '/v1/capacity', headers: auth.municipality })
   t.equal(municipality.statusCode, 403, 'a municipality may not read capacity')
 })
+
+t.test('closing the server stops a running replay (503) instead of waiting for it', async (t) => {
+  const { app, auth } = await build(t)
+  // Over a real connection: Fastify's close waits for open HTTP requests (injected ones it does not).
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  const replay = fetch(`${url}/v1/replays?policy=${ALL_POLICIES}`, { method: 'POST', headers: { ...auth.analyst, 'content-type': 'application/json' }, body: JSON.stringify(heavy) })
+  // Let the request reach its worker (the heavy scenario computes for seconds), then close.
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  await app.close()
+  const res = await replay
+  t.equal(res.status, 503, 'the running replay is stopped, not awaited')
+  t.match(((await res.json()) as { detail: string }).detail, /server is closing/, 'saying why')
+})

@@ -57,3 +57,32 @@ t.test('SIGTERM closes the server, then the database, and exits 0', async (t) =>
   t.equal(await exited, 0, 'the process exits 0')
   t.match(out, /server closed, database closed/, 'after closing the server and then the database')
 })
+
+t.test('SIGTERM still exits when stdout is gone (the parent died): shutdown does not depend on logging', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tildeling-epipe-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const child = spawn(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--db', join(dir, 't.db')], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { ...process.env, LOG_LEVEL: 'info', TILDELING_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(`exit ${code ?? signal}`)))
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (out.includes('Server listening')) resolve(clearInterval(check))
+      if (child.exitCode !== null) reject(new Error(`server exited early: ${out}`))
+    }, 50)
+  })
+  // The read end of its stdout closes, as when the parent process dies: every log write is now EPIPE.
+  child.stdout.destroy()
+  child.kill('SIGTERM')
+  // Not a speed figure: a generous bound that tells "exits" from "hangs until SIGKILL".
+  const hung = new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref())
+  const outcome = await Promise.race([exited, hung])
+  t.match(outcome, /^exit /, `the process exits on SIGTERM (${outcome})`)
+})
