@@ -257,10 +257,14 @@ function problemHandler(error: FastifyError, request: FastifyRequest, reply: Fas
     const where = error.validationContext ?? 'body'
     // A bad body is well-formed but invalid (422); a bad query string or path is a bad request (400).
     const status = where === 'body' ? 422 : 400
-    const errors: ProblemItem[] = error.validation.map((v) => ({
-      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-      message: v.message ?? 'invalid',
-    }))
+    // No body at all reads as "expected object, received null" from zod: say what to send instead.
+    const missingBody = where === 'body' && (request.body === null || request.body === undefined)
+    const errors: ProblemItem[] = missingBody
+      ? [{ path: '', message: `send a JSON object body (content-type application/json); its fields are in the OpenAPI page at /docs under ${request.method} ${request.routeOptions.url ?? ''}` }]
+      : error.validation.map((v) => ({
+          path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+          message: v.message ?? 'invalid',
+        }))
     return sendProblem(reply, {
       type: problemType(status),
       title: TITLES[status] ?? 'Invalid',

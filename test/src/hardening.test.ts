@@ -110,3 +110,11 @@ t.test('an unencoded non-ASCII path or a broken escape gets problem+json', async
     t.match(JSON.parse(body), { status: 400, title: 'Bad Request', detail: /percent-encode|percent-encoded/ }, `${path}: saying what to do`)
   }
 })
+
+t.test('a cancel without a body says what to send, not "expected object, received null"', async (t) => {
+  const { app, auth } = await build(t)
+  const res = await app.inject({ method: 'POST', url: '/v1/sessions/8d3e1a52-6c1f-4b7a-9e0c-2f4b5a6c7d8e/cancel', headers: auth.coordinator })
+  t.equal(res.statusCode, 422, '422')
+  t.notMatch(res.body, /received null|received undefined/, 'not the schema library\'s words')
+  t.match(res.json().errors, [{ path: '', message: /send a JSON object body .*POST \/v1\/sessions\/:id\/cancel/ }], 'but what to send and where it is described')
+})
