@@ -60,7 +60,13 @@ export const CancelResultSchema = z.object({
 const InterpreterCapacitySchema = z.record(z.string().min(2).max(8), z.number().int().min(0)).describe('interpreted sessions per language per day')
 
 /** PUT /v1/policy: the centre's settings; omitted fields take the defaults in force. */
-export const PolicyBodySchema = PolicyInputSchema.extend({ interpreterCapacity: InterpreterCapacitySchema.optional() })
+export const PolicyBodySchema = PolicyInputSchema.extend({
+  interpreterCapacity: InterpreterCapacitySchema.optional(),
+  validFrom: IsoDateSchema.optional().describe('the day this version takes effect (default today); a PUT with the same validFrom replaces that version, earlier versions are kept'),
+})
+
+/** GET /v1/policy?on=DATE: the version in force on that day (default today). */
+export const PolicyQuerySchema = z.strictObject({ on: IsoDateSchema.optional() })
 
 const perTrack = z.object({ ordinary: z.number(), ukraine: z.number(), corona: z.number() })
 const trackPeriod = z.object({ from: z.string(), until: z.string().optional() })

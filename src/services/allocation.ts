@@ -90,7 +90,8 @@ export function loadState(deps: AllocationDeps, runDate: string, horizonWeeks: n
     }
   }
   const capacity = deps.settings.interpreterCapacity()
-  const policy = resolvePolicy(deps.settings.policyInput(), runDate)
+  const version = deps.settings.policyVersionOn(runDate)
+  const policy = resolvePolicy(version?.policy, runDate)
   const counsellors = deps.counsellors.list().map(toSolverCounsellor)
   const referrals = open.map((r) => toSolverReferral(r, r.referredOn))
   const coming = [...pinned.values()].filter((s) => Date.parse(s.start) > now.getTime())
@@ -145,7 +146,9 @@ function store(deps: AllocationDeps, run: Begun, solved: Proposal): ProposalOut 
   // Disrupted bookings were not pinned: each becomes a change, to its referral's new session or to nothing.
   const language = new Map(run.problem.referrals.map((r) => [r.id, r.interpreter ? r.language : null]))
   const released = run.disrupted.length === 0 ? null : releaseChanges(run.disrupted, solved.sessions, run.now.toISOString(), run.problem.policy, (id) => language.get(id) ?? null)
-  const proposal = released ? ({ ...solved, sessions: released.sessions, changes: released.changes } as Proposal) : solved
+  const planned = released ? ({ ...solved, sessions: released.sessions, changes: released.changes } as Proposal) : solved
+  // The policy version the run used: its validFrom, or `default` when the centre has set none.
+  const proposal = { ...planned, policyVersion: deps.settings.policyVersionOn(run.runDate)?.validFrom ?? 'default' }
   return proposalOut(deps.allocations.create({ runDate: run.runDate, horizonWeeks: run.horizonWeeks, proposal, stateVersion: run.version }))
 }
 

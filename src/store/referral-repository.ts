@@ -4,6 +4,7 @@ import type { PolicyInput } from '../../solver/types.ts'
 import type { ReferralInput } from '../schemas/referral.ts'
 import type { SessionWire } from '../schemas/session.ts'
 import type { DufCipher } from './crypto.ts'
+import { todayInOslo } from '../clock.ts'
 import { immediate, type Db } from './db.ts'
 import { bumpStateVersion } from './state.ts'
 
@@ -186,7 +187,10 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
        updated_at = @now
      WHERE id = @id`,
   )
-  const policySetting = db.prepare("SELECT value FROM settings WHERE key = 'policy'").pluck()
+  // The policy version in force today (migration 005), else the undated settings row from before versions.
+  const policySetting = db
+    .prepare("SELECT COALESCE((SELECT policy FROM policy_versions WHERE valid_from <= ? ORDER BY valid_from DESC LIMIT 1), (SELECT value FROM settings WHERE key = 'policy'))")
+    .pluck()
   const anyDuf = db.prepare('SELECT duf_encrypted FROM referrals WHERE duf_encrypted IS NOT NULL LIMIT 1').pluck()
   const leave = db.prepare('DELETE FROM session_referrals WHERE session_id = ? AND referral_id = ?')
   const membersLeft = db.prepare('SELECT count(*) FROM session_referrals WHERE session_id = ?').pluck()
@@ -363,7 +367,7 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
     },
     /** The centre's policy settings (for deadlines), if a coordinator has set any. */
     policyInput(): PolicyInput | undefined {
-      const value = policySetting.get() as string | undefined
+      const value = (policySetting.get(todayInOslo()) as string | null) ?? undefined
       return value === undefined ? undefined : (JSON.parse(value) as PolicyInput)
     },
   }

@@ -47,3 +47,25 @@ t.test('PUT /v1/policy: invalid settings are 422; only coordinators', async (t) 
   const read = await app.inject({ method: 'GET', url: '/v1/policy', headers: auth.municipality })
   t.equal(read.statusCode, 403, 'nor read it')
 })
+
+t.test('dated policy: PUT keeps each version by validFrom, GET ?on= gives the one in force, a proposal records it', async (t) => {
+  const b = await build(t)
+  const { app, auth } = b
+  const put = (payload: object) => app.inject({ method: 'PUT', url: '/v1/policy', headers: auth.coordinator, payload })
+  t.equal((await put({ validFrom: '2024-01-01', maxWaitWeeks: 6 })).statusCode, 200, 'an early version')
+  const later = await put({ validFrom: '2026-06-01', interpreterServices: [{ name: 'Tolketjenesten', cancellationWorkingHours: 48 }, { name: 'Tolk AS', languages: ['ar'], cancellationHours: 240 }] })
+  t.equal(later.statusCode, 200, 'a PUT with only interpreterServices works; cancellationHours up to 240 at least')
+  t.match(later.json(), { validFrom: '2026-06-01', maxWaitWeeks: 8, interpreterServices: [{ name: 'Tolketjenesten' }, { name: 'Tolk AS' }] }, 'the rest at the defaults')
+  const on = async (date: string) => (await app.inject({ method: 'GET', url: `/v1/policy?on=${date}`, headers: auth.analyst })).json()
+  t.match(await on('2025-03-03'), { validFrom: '2024-01-01', maxWaitWeeks: 6 }, 'the version in force then')
+  t.match(await on('2026-07-01'), { validFrom: '2026-06-01', maxWaitWeeks: 8 }, 'the later one after its validFrom')
+  t.match(await on('2020-10-05'), { trackPeriods: { corona: { from: '2020-01-01', until: '2022-12-31' } } }, 'before any version: the defaults, with the track periods')
+  t.notOk('validFrom' in (await on('2020-10-05')), 'no version in force')
+  await put({ validFrom: '2024-01-01', maxWaitWeeks: 4 })
+  t.match(await on('2025-03-03'), { validFrom: '2024-01-01', maxWaitWeeks: 4 }, 'the same validFrom replaces that version')
+  t.equal((await put({ validFrom: '2024-13-01' })).statusCode, 422, 'not a date: 422')
+
+  await seedCentre(b, 1)
+  const proposal = (await proposeOn(b)) as unknown as { policyVersion: string; runDate: string }
+  t.equal(proposal.policyVersion, proposal.runDate >= '2026-06-01' ? '2026-06-01' : '2024-01-01', 'the proposal records the version in force on its run date')
+})
