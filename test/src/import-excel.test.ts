@@ -55,7 +55,10 @@ t.test('a file it cannot read for certain is refused naming the encoding, never 
 t.test('every bad row is listed with its line, column and what to write instead; nothing stored', async (t) => {
   const { app, db } = await build(t)
   const outcome = importReferrals(app.store.referrals, coordinator, fixture('referrals-many-errors.csv'), { format: 'csv', lang: 'nb', today: TODAY })
-  if (outcome.ok) return t.fail('the file has errors')
+  if (outcome.ok) {
+    t.fail('the file has errors')
+    return
+  }
   const shown = outcome.problems.map((p) => describe(p, messages('nb').intake))
   t.same(shown.filter((l) => /^linje 2,/.test(l)), [
     'linje 2, kolonne «Bosatt»: skriv datoen som dd.mm.åååå (f.eks. 15.01.2025) eller åååå-mm-dd',
@@ -87,7 +90,10 @@ t.test('unknown and missing columns are named on line 1', async (t) => {
   const { app } = await build(t)
   const csv = 'Saksnummer;Kommune;Spor;Bosatt;Språk;Rådgiver;Favorittfarge\r\nK-1;5001;ordinær;06.01.2025;ar;Kåre;blå\r\n'
   const outcome = importReferrals(app.store.referrals, coordinator, Buffer.from(csv), { format: 'csv', lang: 'nb', today: TODAY })
-  if (outcome.ok) return t.fail('refused')
+  if (outcome.ok) {
+    t.fail('refused')
+    return
+  }
   t.match(outcome.problems, [
     { line: 1, column: 'Favorittfarge', message: /ukjent kolonne/ },
     { line: 1, message: /kolonnen «rådgivers e-post» mangler/ },
