@@ -76,9 +76,7 @@ t.test('the analyst', async (t) => {
     t.ok((await page.getByRole('table').getByRole('row').count()) > 1, 'the capacity table has weeks')
     await assertAccessible(t, page, 'capacity')
     const impossible = await page.goto('/capacity?from=32.13.2026')
-    t.equal(impossible?.status(), 422, 'an impossible date (32.13.2026) is refused with 422', {
-      todo: 'GET /capacity checks only the shape of a date (four digits, two, two), so 2026-13-32 reaches centreCapacity, which throws a RangeError (500)',
-    })
+    t.equal(impossible?.status(), 422, 'an impossible date (32.13.2026) is refused with 422')
     await page.goto('/capacity')
     await page.getByLabel('Fra').fill('1. mars')
     await page.getByRole('button', { name: 'Vis' }).click()
@@ -99,7 +97,6 @@ t.test('the analyst', async (t) => {
       t.notOk(names.some((n) => body.includes(n.toLowerCase())), 'and shows no name')
     }
     t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Ingen tilgang', 'the 403 page says "Ingen tilgang"')
-    await assertAccessible(t, page, '403 page (analyst)')
     t.same(errors, [], 'no script error or CSP refusal on any analyst page')
   })
 })

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsync } from 'fastify'
 import { BadRequest } from '../../errors.ts'
+import { IsoDateSchema } from '../../schemas/common.ts'
 import { ReplayBodySchema } from '../../schemas/replay.ts'
 import { allocationDeps } from '../../services/allocation.ts'
 import { centreCapacity } from '../../services/capacity.ts'
@@ -95,7 +96,7 @@ const analystRoutes: FastifyPluginAsync = async (app) => {
     const values = { from: q.from ?? '', to: q.to ?? '' }
     const date = (v: string | undefined) => (v && v.trim() !== '' ? parseDateInput(v) : undefined)
     const errors: Record<string, string> = {}
-    for (const k of ['from', 'to'] as const) if (date(q[k]) !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date(q[k])!)) errors[k] = ctx.t.web.fieldErrors.date
+    for (const k of ['from', 'to'] as const) if (date(q[k]) !== undefined && !IsoDateSchema.safeParse(date(q[k])).success) errors[k] = ctx.t.web.fieldErrors.date
     if (Object.keys(errors).length > 0) return sendPage(reply, CapacityPage({ ctx, errors, values }), 422)
     try {
       return sendPage(reply, CapacityPage({ ctx, table: centreCapacity(deps, { from: date(q.from), to: date(q.to) }), values }))

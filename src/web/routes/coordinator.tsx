@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { addDays, isWorkingDay } from '../../../solver/calendar.ts'
 import { todayInOslo } from '../../clock.ts'
 import { Conflict, NotFound, Unavailable, Validation } from '../../errors.ts'
+import { IsoDateSchema } from '../../schemas/common.ts'
 import { CounsellorIdSchema, CounsellorInputSchema, type CounsellorWire } from '../../schemas/counsellor.ts'
 import { listAudit } from '../../services/audit.ts'
 import { allocationDeps, commitAllocation, getAllocation, listAllocations, proposeInWorker } from '../../services/allocation.ts'
@@ -136,6 +137,7 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
     const runDate = text(body, 'runDate') === '' ? undefined : parseDateInput(text(body, 'runDate'))
     const horizonWeeks = Number(text(body, 'horizonWeeks') || '4')
     try {
+      if (runDate !== undefined && !IsoDateSchema.safeParse(runDate).success) throw new Validation('not a date', [{ path: 'runDate', message: 'not a date' }])
       // The same worker as POST /v1/allocations: one run at a time, off the event loop.
       const p = await proposeInWorker(deps, { runDate, horizonWeeks })
       return reply.redirect(`/allocations/${p.id}`, 303)

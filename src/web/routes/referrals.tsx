@@ -3,7 +3,7 @@ import { Conflict, Forbidden, NotFound, Validation, type ProblemItem } from '../
 import type { Messages } from '../../i18n/index.ts'
 import { decodeCursor, encodeCursor } from '../../schemas/page.ts'
 import { ReferralPatchSchema, ReferralStatusSchema, type ReferralOut, type ReferralPatch } from '../../schemas/referral.ts'
-import { ImportFileError, parseReferralCsv } from '../../services/import.ts'
+import { CSV_COLUMNS, importReferrals, referralCsvTemplate } from '../../services/import.ts'
 import { getReferral, intakeReferrals, listReferrals, patchReferral, searchReferrals } from '../../services/referrals.ts'
 import { allocationDeps } from '../../services/allocation.ts'
 import { bookOption, referralOptions } from '../../services/booking.ts'
@@ -97,23 +97,25 @@ const referralPages: FastifyPluginAsync = async (app) => {
     const t = ctx.t.web.upload
     const file = (request.body as { file?: unknown } | undefined)?.file
     if (!Buffer.isBuffer(file) || file.length === 0) return sendPage(reply, UploadPage({ ctx, fileError: t.noFile }), 422)
-    let parsed
-    try {
-      parsed = parseReferralCsv(file.toString('utf8'), 'the file')
-    } catch (err) {
-      if (err instanceof ImportFileError) return sendPage(reply, UploadPage({ ctx, fileError: t.unreadable(err.message) }), 422)
-      throw err
-    }
-    try {
-      const result = intakeReferrals(referrals, personCaller(request), parsed.items)
-      return sendPage(reply, UploadPage({ ctx, stored: { created: result.created, updated: result.updated } }))
-    } catch (err) {
-      if (!(err instanceof Validation || err instanceof Conflict || err instanceof Forbidden)) throw err
-      // Line 1 of the file is the header, so item i stands on row i + 2.
-      const errors = err.items.map((e) => ({ row: (e.index ?? 0) + 2, column: e.path === '' ? '–' : e.path, message: e.message }))
-      return sendPage(reply, UploadPage({ ctx, errors }), err instanceof Conflict ? 409 : 422)
-    }
+    // The same import as `tildeling import`: encoding detected (UTF-8 or Windows-1252), Norwegian
+    // headers and dates, every problem with its line and column; nothing stored unless all are valid.
+    const outcome = importReferrals(referrals, personCaller(request), file, { format: 'csv', lang: request.lang })
+    if (outcome.ok) return sendPage(reply, UploadPage({ ctx, stored: { created: outcome.created, updated: outcome.updated } }))
+    const fileWide = outcome.problems.find((p) => p.line === undefined || p.line === 1)
+    if (fileWide) return sendPage(reply, UploadPage({ ctx, fileError: t.unreadable(fileWide.message) }), outcome.status)
+    // A schema's message (English) gives way to the field's own sentence in the page language.
+    const own = ctx.t.web.fieldErrors as Readonly<Record<string, unknown>>
+    const fieldOf = (column: string | undefined) => CSV_COLUMNS.find((c) => c.field === column || c.nb.some((h) => h === column?.trim().toLowerCase()))?.field
+    const errors = outcome.problems.map((p) => {
+      const sentence = own[fieldOf(p.column) ?? '']
+      return { row: p.line ?? 0, column: p.column ?? '–', message: typeof sentence === 'string' && /must|expected|invalid/i.test(p.message) ? sentence : p.message }
+    })
+    return sendPage(reply, UploadPage({ ctx, errors }), outcome.status)
   })
+
+  app.get('/referrals/template.csv', { preHandler: requirePerson('municipality', 'coordinator') }, async (request, reply) =>
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.lang === 'nb' ? 'mal-henvisninger' : 'referrals-template'}.csv"`).send(referralCsvTemplate(request.lang)),
+  )
 
   const explanationOf = (r: ReferralOut): Explanation | undefined => (r as ReferralOut & { plan?: Explanation }).plan
 
@@ -147,7 +149,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
       Object.assign(patch, { deferredUntil: parseDateInput(until), deferralReason: reason })
     }
     const again = (errs: FieldErrors, status: number) =>
-      sendPage(reply, ReferralDetailPage({ ctx, r: before, counsellorName: counsellorName(), explanation: explanationOf(before), errors: errs, values: { deferredUntil: until, deferralReason: reason } }), status)
+      sendPage(reply, ReferralDetailPage({ ctx, r: before, counsellorName: counsellorName(), explanation: explanationOf(before), errors: errs, values: { deferredUntil: until, deferralReason: reason, competenceMappingDone: ticked(body, 'competenceMappingDone'), advisorConsent: ticked(body, 'advisorConsent'), groupMeetingDone: ticked(body, 'groupMeetingDone') } }), status)
     if (Object.keys(errors).length > 0) return again(errors, 422)
     if (Object.keys(patch).length === 0) return reply.redirect(`/referrals/${id}?notice=updated`, 303)
     const parsed = ReferralPatchSchema.safeParse(patch)

@@ -392,9 +392,9 @@ export function ReferralDetailPage({
           </h2>
           <form method="post" action={`/referrals/${r.id}`} class="app-form" novalidate>
             <Csrf ctx={ctx} />
-            <Checkbox name="competenceMappingDone" label={f.competenceMappingDone} hint={f.competenceMappingHint} checked={r.competenceMappingDone} />
-            <Checkbox name="advisorConsent" label={f.advisorConsent} hint={f.advisorConsentHint} checked={r.advisorConsent} />
-            {r.track === 'ukraine' && <Checkbox name="groupMeetingDone" label={f.groupMeetingDone} checked={r.groupMeetingDone} />}
+            <Checkbox name="competenceMappingDone" label={f.competenceMappingDone} hint={f.competenceMappingHint} checked={values ? values.competenceMappingDone === true : r.competenceMappingDone} />
+            <Checkbox name="advisorConsent" label={f.advisorConsent} hint={f.advisorConsentHint} checked={values ? values.advisorConsent === true : r.advisorConsent} />
+            {r.track === 'ukraine' && <Checkbox name="groupMeetingDone" label={f.groupMeetingDone} checked={values ? values.groupMeetingDone === true : r.groupMeetingDone} />}
             <Field name="deferredUntil" label={f.deferredUntil} hint={t.deferralHint} value={(values?.deferredUntil as string | undefined) ?? showDateInput(r.deferredUntil)} errors={errors} width="short" />
             <TextArea name="deferralReason" label={f.deferralReason} value={(values?.deferralReason as string | undefined) ?? r.deferralReason} errors={errors} />
             <div class="app-actions">
