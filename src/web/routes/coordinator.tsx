@@ -7,6 +7,7 @@ import { CounsellorIdSchema, CounsellorInputSchema, type CounsellorWire } from '
 import { listAudit } from '../../services/audit.ts'
 import { allocationDeps, commitAllocation, getAllocation, listAllocations, proposeInWorker } from '../../services/allocation.ts'
 import { disruptedOf, listDisruptions, proposeRepair } from '../../services/disruptions.ts'
+import { namesFor, renderProposal } from '../../services/explain.ts'
 import { referralLabels } from '../../services/referrals.ts'
 import { cancelSession, listSessions } from '../../services/sessions.ts'
 import { toWireSession } from '../../store/session-repository.ts'
@@ -151,8 +152,9 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
   })
 
   const review = (id: string, notice?: string, error?: string) => async (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1], status = 200) => {
-    const p = getAllocation(deps, id)
     const ctx = pageContext(request, reply)
+    // The same rendering as the API: every detail in the page language, other referrals by case reference.
+    const p = renderProposal(getAllocation(deps, id), ctx.lang, namesFor(personCaller(request), deps.referrals))
     const ids = [...idsOf(p.sessions), ...p.unassigned.map((u) => u.referralId), ...p.deadlineBreaches.map((b) => b.referralId)]
     return sendPage(reply, ReviewPage({ ctx, p, labels: referralLabels(deps.referrals, personCaller(request), ids), counsellorName: counsellorName(), notice, error }), status)
   }

@@ -10,6 +10,8 @@ import { bookOption, referralOptions } from '../../services/booking.ts'
 import { referralLabels } from '../../services/referrals.ts'
 import { createSessionRepository } from '../../store/session-repository.ts'
 import { OptionsPage } from '../views/disruptions.tsx'
+import { namesFor } from '../../services/explain.ts'
+import { latestPlans } from '../../services/plan.ts'
 import { pageContext, personCaller, requirePerson, sendPage } from '../context.ts'
 import { parseDateInput, referralFromForm, text, ticked, type FormBody } from '../forms.ts'
 import type { FieldErrors } from '../views/components.tsx'
@@ -122,7 +124,9 @@ const referralPages: FastifyPluginAsync = async (app) => {
   app.get('/referrals/:id', { preHandler: requirePerson('municipality', 'coordinator') }, async (request, reply) => {
     const { id } = request.params as { id: string }
     const ctx = pageContext(request, reply)
-    const r = getReferral(referrals, personCaller(request), id, request.log)
+    const caller = personCaller(request)
+    // The plan as the latest run left it, explained in the page language (the API's `plan`).
+    const r = getReferral(referrals, caller, id, request.log, latestPlans(deps.allocations, ctx.lang, namesFor(caller, referrals)))
     const notice = (request.query as { notice?: string }).notice
     const noticeText = notice === 'created' ? ctx.t.web.referral.created : notice === 'updated' ? ctx.t.web.referral.updated : notice === 'booked' ? ctx.t.web.options.booked : undefined
     return sendPage(reply, ReferralDetailPage({ ctx, r, counsellorName: counsellorName(), explanation: explanationOf(r), notice: noticeText }))
