@@ -120,13 +120,13 @@ t.test('another municipality\'s referral is 404, never 403', async (t) => {
 
 t.test('analysts read pseudonymised: no name, no DUF number, no advisor, no external ref, no deferral reason', async (t) => {
   const { app, auth } = await build(t)
-  const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'SAK-2025-0042', deferredUntil: '2999-01-01', deferralReason: 'Amina is on sick leave' })])).json()
+  const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'SAK-2025-0042', deferredUntil: '2099-01-01', deferralReason: 'Amina is on sick leave' })])).json()
   const one = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.analyst })).json()
   t.equal(one.participant, undefined, 'no participant')
   t.equal(one.advisor, undefined, 'no advisor')
   t.equal(one.externalRef, undefined, 'no externalRef: the municipality\'s case id identifies a person')
   t.equal(one.deferralReason, undefined, 'no free-text deferral reason')
-  t.match(one, { id: ids[0], deferredUntil: '2999-01-01', status: 'deferred' }, 'the pseudonymous id and the deferral date stay')
+  t.match(one, { id: ids[0], deferredUntil: '2099-01-01', status: 'deferred' }, 'the pseudonymous id and the deferral date stay')
   const own = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[0]}`, headers: auth.municipality })).json()
   t.match(own, { externalRef: 'SAK-2025-0042', deferralReason: 'Amina is on sick leave' }, 'the owning municipality sees both')
   t.equal(one.track, 'ordinary', 'but the planning fields are there')
@@ -141,7 +141,7 @@ t.test('list filters by status and municipality', async (t) => {
   await post(app, auth.coordinator, [
     referral({ externalRef: 'p' }),
     referral({ externalRef: 'b', competenceMappingDone: false }),
-    referral({ externalRef: 'd', deferredUntil: '2999-01-01', deferralReason: 'not ready yet' }),
+    referral({ externalRef: 'd', deferredUntil: '2099-01-01', deferralReason: 'not ready yet' }),
     referral({ externalRef: 'o', municipality: '5035' }),
   ])
   const get = async (q: string) => ((await app.inject({ method: 'GET', url: `/v1/referrals${q}`, headers: auth.coordinator })).json().referrals as { externalRef: string }[]).map((r) => r.externalRef)
@@ -164,9 +164,9 @@ t.test('PATCH changes consent, mapping, deferral (both or neither) and withdraws
   const mapped = await patch({ competenceMappingDone: true, advisorConsent: false })
   t.equal(mapped.statusCode, 200, 'a valid patch is 200')
   t.match(mapped.json(), { status: 'pending', competenceMappingDone: true, advisorConsent: false }, 'and returns the changed referral')
-  const half = await patch({ deferredUntil: '2999-01-01' })
+  const half = await patch({ deferredUntil: '2099-01-01' })
   t.equal(half.statusCode, 422, 'a deferral without a reason is 422')
-  const deferred = await patch({ deferredUntil: '2999-01-01', deferralReason: 'no schooling yet; try after the language course' })
+  const deferred = await patch({ deferredUntil: '2099-01-01', deferralReason: 'no schooling yet; try after the language course' })
   t.equal(deferred.json().status, 'deferred', 'a deferral with reason defers')
   const undeferred = await patch({ deferredUntil: null, deferralReason: null })
   t.equal(undeferred.json().status, 'pending', 'both null ends the deferral')
@@ -199,10 +199,10 @@ t.test('re-posting a withdrawn referral is a 409 item error, all or nothing', as
 t.test('a scheduled referral cannot be replaced by a re-post (409, nothing stored)', async (t) => {
   const { app, auth, db } = await build(t)
   const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'A' }), referral({ externalRef: 'B' })])).json()
-  bookSession(db, ids[1], { start: '2999-03-03T09:00:00+01:00', end: '2999-03-03T11:00:00+01:00' })
+  bookSession(db, ids[1], { start: '2099-03-03T09:00:00+01:00', end: '2099-03-03T11:00:00+01:00' })
   const read = (await app.inject({ method: 'GET', url: `/v1/referrals/${ids[1]}`, headers: auth.municipality })).json()
   t.equal(read.status, 'scheduled', 'a booked coming session makes it scheduled')
-  t.match(read.sessions, [{ kind: 'individual', referralId: ids[1], start: '2999-03-03T09:00:00+01:00' }], 'and is listed')
+  t.match(read.sessions, [{ kind: 'individual', referralId: ids[1], start: '2099-03-03T09:00:00+01:00' }], 'and is listed')
   const res = await post(app, auth.municipality, [referral({ externalRef: 'A', language: 'so' }), referral({ externalRef: 'B', language: 'so' })])
   t.equal(res.statusCode, 409, 're-posting a scheduled referral is 409')
   t.match(res.json().errors, [{ index: 1, message: /already scheduled/ }], 'naming that item')
@@ -290,8 +290,8 @@ t.test('withdrawal cancels the coming sessions in the same transaction; a group 
   const { ids } = (await post(app, auth.municipality, [referral({ externalRef: 'A' }), referral({ externalRef: 'B' })])).json()
   const [a, b] = ids as [string, string]
   const held = bookSession(db, a, { start: '2020-03-03T09:00:00+01:00', end: '2020-03-03T11:00:00+01:00' })
-  const coming = bookSession(db, a, { start: '2999-03-03T09:00:00+01:00', end: '2999-03-03T11:00:00+01:00', kind: 'followup' })
-  const group = bookSession(db, a, { start: '2999-02-03T09:00:00+01:00', end: '2999-02-03T11:00:00+01:00' })
+  const coming = bookSession(db, a, { start: '2099-03-03T09:00:00+01:00', end: '2099-03-03T11:00:00+01:00', kind: 'followup' })
+  const group = bookSession(db, a, { start: '2099-02-03T09:00:00+01:00', end: '2099-02-03T11:00:00+01:00' })
   db.prepare("UPDATE sessions SET kind = 'group', language = 'ar' WHERE id = ?").run(group)
   db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)').run(group, b)
   const res = await app.inject({ method: 'PATCH', url: `/v1/referrals/${a}`, headers: auth.municipality, payload: { withdrawn: true } })
@@ -306,7 +306,7 @@ t.test('withdrawal cancels the coming sessions in the same transaction; a group 
   const other = (await app.inject({ method: 'GET', url: `/v1/referrals/${b}`, headers: auth.municipality })).json()
   t.equal(other.status, 'scheduled', 'the other member is still scheduled')
   const { ids: [c] } = (await post(app, auth.municipality, [referral({ externalRef: 'C' })])).json()
-  const alone = bookSession(db, c, { start: '2999-02-04T09:00:00+01:00', end: '2999-02-04T11:00:00+01:00' })
+  const alone = bookSession(db, c, { start: '2099-02-04T09:00:00+01:00', end: '2099-02-04T11:00:00+01:00' })
   db.prepare("UPDATE sessions SET kind = 'group', language = 'ar' WHERE id = ?").run(alone)
   await app.inject({ method: 'PATCH', url: `/v1/referrals/${c}`, headers: auth.municipality, payload: { withdrawn: true } })
   t.equal(status(alone), 'cancelled', 'a group meeting left without members is cancelled')
@@ -315,16 +315,16 @@ t.test('withdrawal cancels the coming sessions in the same transaction; a group 
 t.test('a deferral past a coming booked session is 409 and changes nothing', async (t) => {
   const { app, auth, db } = await build(t)
   const { ids: [id] } = (await post(app, auth.municipality, [referral()])).json()
-  bookSession(db, id, { start: '2999-03-03T09:00:00+01:00', end: '2999-03-03T11:00:00+01:00' })
+  bookSession(db, id, { start: '2099-03-03T09:00:00+01:00', end: '2099-03-03T11:00:00+01:00' })
   const url = `/v1/referrals/${id}`
-  const res = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2999-04-01', deferralReason: 'language course first' } })
+  const res = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2099-04-01', deferralReason: 'language course first' } })
   t.equal(res.statusCode, 409, 'deferring past the booked session is 409')
   t.match(res.headers['content-type'], /application\/problem\+json/, 'as problem+json')
   t.match(res.json().detail, /cancel .* first with POST \/v1\/sessions\/\{id\}\/cancel/, 'saying to cancel the session first')
   const read = (await app.inject({ method: 'GET', url, headers: auth.municipality })).json()
   t.match(read, { status: 'scheduled' }, 'the referral stays scheduled')
   t.equal(read.deferredUntil, undefined, 'and is not deferred')
-  const after = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2999-03-03', deferralReason: 'after the session' } })
+  const after = await app.inject({ method: 'PATCH', url, headers: auth.municipality, payload: { deferredUntil: '2099-03-03', deferralReason: 'after the session' } })
   t.equal(after.statusCode, 200, 'a deferral until the session day itself is allowed')
 })
 
@@ -332,7 +332,7 @@ t.test('a municipality reading its referral sees of a group meeting only its own
   const { app, auth, db } = await build(t)
   const { ids: [mine] } = (await post(app, auth.municipality, [referral({ externalRef: 'M' })])).json()
   const { ids: [theirs] } = (await post(app, auth.otherMunicipality, [referral({ externalRef: 'T', municipality: '5035' })])).json()
-  const group = bookSession(db, mine, { start: '2999-02-03T09:00:00+01:00', end: '2999-02-03T11:00:00+01:00' })
+  const group = bookSession(db, mine, { start: '2099-02-03T09:00:00+01:00', end: '2099-02-03T11:00:00+01:00' })
   db.prepare("UPDATE sessions SET kind = 'group', language = 'ar' WHERE id = ?").run(group)
   db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)').run(group, theirs)
   const one = (await app.inject({ method: 'GET', url: `/v1/referrals/${mine}`, headers: auth.municipality })).json()
@@ -346,16 +346,16 @@ t.test('a municipality reading its referral sees of a group meeting only its own
 t.test('implausible dates and a blank externalRef are 422 item errors; scenarios keep their history', async (t) => {
   const { app, auth, db } = await build(t)
   const res = await post(app, auth.municipality, [
-    referral({ externalRef: 'future', referredOn: '2999-01-05' }),
-    referral({ externalRef: 'old', settledOn: '1900-01-01' }),
-    referral({ externalRef: 'coming', settledOn: '2999-01-01' }),
+    referral({ externalRef: 'future', referredOn: '2099-01-05' }),
+    referral({ externalRef: 'old', settledOn: '2010-01-01' }),
+    referral({ externalRef: 'coming', settledOn: '2099-01-01' }),
     referral({ externalRef: '   ' }),
     referral({ externalRef: 'ok', settledOn: '2015-01-01' }),
   ])
   t.equal(res.statusCode, 422, 'a batch with implausible dates is 422')
   const errors = res.json().errors as { index: number; path: string; message: string }[]
   t.match(errors.filter((e) => e.index === 0), [{ path: 'referredOn', message: /after today/ }], 'a referral dated in the future is refused')
-  t.match(errors.filter((e) => e.index === 1), [{ path: 'settledOn', message: /before 2015-01-01/ }], 'a settlement in 1900 is refused')
+  t.match(errors.filter((e) => e.index === 1), [{ path: 'settledOn', message: /before 2015-01-01/ }], 'a settlement in 2010 is refused')
   t.match(errors.filter((e) => e.index === 2), [{ path: 'settledOn', message: /after today/ }], 'a settlement in the future is refused')
   t.match(errors.filter((e) => e.index === 3), [{ path: 'externalRef', message: /empty or only spaces/ }], 'an externalRef of spaces is refused')
   t.equal(errors.filter((e) => e.index === 4).length, 0, 'settlement on 2015-01-01 is plausible')
@@ -363,7 +363,7 @@ t.test('implausible dates and a blank externalRef are 422 item errors; scenarios
   const trimmed = await post(app, auth.municipality, [referral({ externalRef: '  SAK-7 ' })])
   t.equal(trimmed.statusCode, 200, 'an externalRef with spaces around is accepted')
   t.equal(db.prepare('SELECT external_ref FROM referrals').pluck().get(), 'SAK-7', 'and stored trimmed')
-  const scenario = ScenarioReferralSchema.safeParse({ ...referral({ referredOn: '2999-01-05', settledOn: '2999-01-01' }), advisor: undefined })
+  const scenario = ScenarioReferralSchema.safeParse({ ...referral({ referredOn: '2099-01-05', settledOn: '2099-01-01' }), advisor: undefined })
   t.ok(scenario.success, 'a scenario referral is not held to today (replays are history, fixtures may be generated ahead)')
 })
 
