@@ -15,6 +15,19 @@ export const loginLink = (base: string, token: string) => `${base}/login/${token
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+/** Run `fn` on the accounts of the database, closed after; an account's refusal is the command's one-line error. */
+function withUsers<T>(dbPath: string | undefined, fn: (users: ReturnType<typeof createUserRepository>) => T): T {
+  const db = openDatabase(dbPath ?? readConfig().dbPath)
+  try {
+    return fn(createUserRepository(db))
+  } catch (err) {
+    if (err instanceof AccountError) throw new CliError(err.message)
+    throw err
+  } finally {
+    db.close()
+  }
+}
+
 export function registerUsers(program: Command): void {
   const users = program.command('users').description("people's accounts for the web application")
   users
@@ -30,17 +43,11 @@ export function registerUsers(program: Command): void {
       if (!EMAIL.test(opts.email)) throw new CliError(`--email ${opts.email} is not an e-mail address`)
       if (opts.role === 'municipality' && opts.municipality === undefined) throw new CliError('a municipality account needs --municipality <number>')
       if (opts.role !== 'municipality' && opts.municipality !== undefined) throw new CliError(`a ${opts.role} account belongs to no municipality; drop --municipality`)
-      const db = openDatabase(opts.db ?? readConfig().dbPath)
-      try {
-        const { user, token } = createUserRepository(db).create({ email: opts.email, name: opts.name, role: opts.role, municipality: opts.municipality })
+      withUsers(opts.db, (users) => {
+        const { user, token } = users.create({ email: opts.email, name: opts.name, role: opts.role, municipality: opts.municipality })
         const scope = user.municipality ? ` for municipality ${user.municipality}` : ''
         process.stdout.write(`Created ${user.role} account ${user.email}${scope}. Send this one-time sign-in link (valid 72 hours, used once):\n${loginLink(baseUrl(opts.baseUrl), token)}\n`)
-      } catch (err) {
-        if (err instanceof AccountError) throw new CliError(err.message)
-        throw err
-      } finally {
-        db.close()
-      }
+      })
     })
   users
     .command('link <email>')
@@ -48,16 +55,10 @@ export function registerUsers(program: Command): void {
     .option('--base-url <url>', 'the address of the service (env TILDELING_PUBLIC_URL, default http://127.0.0.1:3000)')
     .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
     .action((email: string, opts: { baseUrl?: string; db?: string }) => {
-      const db = openDatabase(opts.db ?? readConfig().dbPath)
-      try {
-        const token = createUserRepository(db).reissue(email)
+      withUsers(opts.db, (users) => {
+        const token = users.reissue(email)
         process.stdout.write(`A new sign-in link for ${email} (valid 72 hours, used once):\n${loginLink(baseUrl(opts.baseUrl), token)}\n`)
-      } catch (err) {
-        if (err instanceof AccountError) throw new CliError(err.message)
-        throw err
-      } finally {
-        db.close()
-      }
+      })
     })
   users
     .command('list')

@@ -6,6 +6,27 @@ import type { PageContext } from '../context.ts'
 /** Errors of a form: field name -> message (already in the page language). */
 export type FieldErrors = Readonly<Record<string, string>>
 
+/** The ids an input is described by: its hint and its error message, where it has them. */
+function describedBy(id: string, hint: string | undefined, error: string | undefined): string | undefined {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+}
+
+/** A field's label and hint, the same above every kind of input. */
+function LabelAndHint({ id, label, hint }: { readonly id: string; readonly label: string; readonly hint?: string | undefined }) {
+  return (
+    <>
+      <label class="ds-label" for={id}>
+        {label}
+      </label>
+      {hint && (
+        <div data-field="description" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+    </>
+  )
+}
+
 type FieldProps = {
   readonly name: string
   readonly label: string
@@ -27,7 +48,7 @@ type FieldProps = {
 export function Field(p: FieldProps) {
   const id = p.id ?? `f-${p.name}`
   const error = p.errors?.[p.name]
-  const described = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  const described = describedBy(id, p.hint, error)
   // Preact types each input type apart; the attributes are built once here for all of them.
   const inputAttrs = {
     class: 'ds-input',
@@ -46,14 +67,7 @@ export function Field(p: FieldProps) {
   }
   return (
     <div class="ds-field">
-      <label class="ds-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div data-field="description" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      )}
+      <LabelAndHint id={id} label={p.label} hint={p.hint} />
       <input {...(inputAttrs as object)} />
       {error && <FieldError id={`${id}-error`} message={error} />}
     </div>
@@ -82,17 +96,10 @@ type SelectProps = {
 export function Select(p: SelectProps) {
   const id = p.id ?? `f-${p.name}`
   const error = p.errors?.[p.name]
-  const described = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  const described = describedBy(id, p.hint, error)
   return (
     <div class="ds-field">
-      <label class="ds-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div data-field="description" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      )}
+      <LabelAndHint id={id} label={p.label} hint={p.hint} />
       <select class="ds-input" id={id} name={p.name} required={p.required} aria-invalid={error ? 'true' : undefined} aria-describedby={described}>
         {p.options.map((o) => (
           <option value={o.value} selected={o.value === p.value}>
@@ -108,17 +115,10 @@ export function Select(p: SelectProps) {
 export function TextArea(p: { readonly name: string; readonly label: string; readonly hint?: string; readonly value?: string | undefined; readonly errors?: FieldErrors | undefined; readonly required?: boolean }) {
   const id = `f-${p.name}`
   const error = p.errors?.[p.name]
-  const described = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  const described = describedBy(id, p.hint, error)
   return (
     <div class="ds-field">
-      <label class="ds-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div data-field="description" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      )}
+      <LabelAndHint id={id} label={p.label} hint={p.hint} />
       <textarea class="ds-input" id={id} name={p.name} rows={3} required={p.required} aria-invalid={error ? 'true' : undefined} aria-describedby={described}>
         {p.value ?? ''}
       </textarea>
@@ -133,14 +133,7 @@ export function Checkbox(p: { readonly name: string; readonly label: string; rea
   return (
     <div class="ds-field">
       <input class="ds-input" type="checkbox" id={id} name={p.name} value={p.value ?? 'ja'} checked={p.checked} aria-describedby={p.hint ? `${id}-hint` : undefined} />
-      <label class="ds-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div data-field="description" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      )}
+      <LabelAndHint id={id} label={p.label} hint={p.hint} />
     </div>
   )
 }
