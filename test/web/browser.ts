@@ -70,13 +70,25 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help})`))
 }
 
-/** The page's width at a 320 px wide window (WCAG 1.4.10 reflow: no scrolling in two directions). */
-export async function widthAt320(page: Page): Promise<number> {
+/**
+ * The page's width at a 320 px wide window (WCAG 1.4.10 reflow: no scrolling in two directions),
+ * with the innermost elements that stick out past it, so a failure says what to fix.
+ */
+export async function widthAt320(page: Page): Promise<{ width: number; overflowing: string[] }> {
   const before = page.viewportSize()
   await page.setViewportSize({ width: 320, height: 640 })
-  const width = await page.evaluate(() => document.documentElement.scrollWidth)
+  // No named functions inside: tsx would wrap them in a helper (__name) the page does not have.
+  const result = await page.evaluate(() => {
+    const width = document.documentElement.scrollWidth
+    const wide = Array.from(document.body.querySelectorAll('*')).filter((el) => el.getBoundingClientRect().right > 320.5)
+    // Only the innermost: an element whose child also sticks out is not the cause itself.
+    const innermost = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)))
+    return { width, overflowing: innermost.slice(0, 5).map(
+        (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`,
+      ) }
+  })
   if (before) await page.setViewportSize(before)
-  return width
+  return result
 }
 
 /**
@@ -87,7 +99,8 @@ export async function widthAt320(page: Page): Promise<number> {
 export async function assertAccessible(t: Test, page: Page, name: string): Promise<void> {
   const where = `${name} (${new URL(page.url()).pathname})`
   t.same(await axeViolations(page), [], `axe: no WCAG 2.1 A/AA violation on ${where}`)
-  t.ok((await widthAt320(page)) <= 320, `${where} fits a 320 px wide window without sideways scrolling`)
+  const reflow = await widthAt320(page)
+  t.ok(reflow.width <= 320, `${where} fits a 320 px wide window without sideways scrolling`, { width: reflow.width, overflowing: reflow.overflowing })
   const lang = await page.locator('html').getAttribute('lang')
   t.equal(await page.getByRole('banner').getByRole('link', { name: lang === 'en' ? 'Norsk' : 'English', exact: true }).count(), 1, `${where} has the language switch`)
 }

@@ -216,3 +216,6 @@ export function Tag({ color, children }: { readonly color: 'neutral' | 'info' | 
     </span>
   )
 }
+
+/** A language by its name in the page's language ("arabisk"), the code itself where none is known. */
+export const languageName = (ctx: PageContext, code: string): string => ctx.t.web.languages[code] ?? code

@@ -1,7 +1,7 @@
 import { formatDate, formatDateTime, formatTime } from '../../i18n/format.ts'
 import type { InterpreterOrder } from '../../services/interpreter-orders.ts'
 import type { PageContext } from '../context.ts'
-import { Alert, Button, Csrf, Field, Tag } from './components.tsx'
+import { Alert, Button, Csrf, Field, languageName, Tag } from './components.tsx'
 import { Layout, PageTitle } from './layout.tsx'
 
 const COLOR = { 'to-order': 'warning', ordered: 'success', 'to-cancel': 'danger' } as const
@@ -52,7 +52,7 @@ export function InterpreterOrdersPage({ ctx, orders, values, notice }: { ctx: Pa
                   <td>
                     <Tag color={COLOR[o.status]}>{t.status[o.status]}</Tag>
                   </td>
-                  <td>{o.language ? (ctx.t.web.languages[o.language] ?? o.language) : '–'}</td>
+                  <td>{o.language ? languageName(ctx, o.language) : '–'}</td>
                   <td>{`${formatDate(o.date, ctx.lang)}, ${formatTime(o.start, ctx.lang)}–${formatTime(o.end, ctx.lang).replace(/^kl\. /, '')}`}</td>
                   <td>{o.minutes}</td>
                   <td>{formatDate(o.orderBy.slice(0, 10), ctx.lang)}</td>

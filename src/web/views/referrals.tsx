@@ -2,7 +2,7 @@ import type { ReferralOut } from '../../schemas/referral.ts'
 import { formatDate, formatDateTime, formatTime } from '../../i18n/format.ts'
 import type { PageContext } from '../context.ts'
 import { showDateInput } from '../forms.ts'
-import { Alert, Button, Checkbox, Csrf, ErrorSummary, Field, type FieldErrors, Radios, Select, Tag, TextArea } from './components.tsx'
+import { Alert, Button, Checkbox, Csrf, ErrorSummary, Field, type FieldErrors, languageName, Radios, Select, Tag, TextArea } from './components.tsx'
 import { Layout, PageTitle } from './layout.tsx'
 
 type Status = ReferralOut['status']
@@ -324,7 +324,7 @@ export function ReferralDetailPage({
         <dt>{t.deadline}</dt>
         <dd>{r.deadline ? formatDate(r.deadline, ctx.lang) : t.noDeadline}</dd>
         <dt>{f.language}</dt>
-        <dd>{r.language}</dd>
+        <dd>{languageName(ctx, r.language)}</dd>
         <dt>{f.interpreter}</dt>
         <dd>{yes(r.interpreter)}</dd>
         {r.programmeEndsOn && (
@@ -365,7 +365,7 @@ export function ReferralDetailPage({
                   <td>{ctx.t.web.sessionKind[s.kind]}</td>
                   <td>{`${formatDateTime(s.start, ctx.lang)}–${formatTime(s.end, ctx.lang).replace(/^kl\. /, '')}`}</td>
                   <td>{counsellorName(s.counsellorId)}</td>
-                  <td>{s.interpreterOrderBy ? t.interpreterOrdered(r.language, formatDate(s.interpreterOrderBy.slice(0, 10), ctx.lang)) : t.noInterpreter}</td>
+                  <td>{s.interpreterOrderBy ? t.interpreterOrdered(languageName(ctx, r.language), formatDate(s.interpreterOrderBy.slice(0, 10), ctx.lang)) : t.noInterpreter}</td>
                 </tr>
               ))}
             </tbody>
