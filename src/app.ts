@@ -25,6 +25,7 @@ import replayRoutes from './routes/replays.ts'
 import sessionRoutes from './routes/sessions.ts'
 import webhookRoutes from './routes/webhooks.ts'
 import interpreterOrderRoutes from './routes/interpreter-orders.ts'
+import taskRoutes from './routes/tasks.ts'
 import { readNotificationConfig, type NotificationConfig } from './services/notifications/config.ts'
 import { loneSurrogatePaths } from './schemas/common.ts'
 import type { Problem } from './schemas/problem.ts'
@@ -181,6 +182,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(webhookRoutes)
   await app.register(interpreterOrderRoutes)
   await app.register(disruptionRoutes)
+  await app.register(taskRoutes)
   // ---- end of route plugins ----
 
   return app
