@@ -9,7 +9,7 @@ import { horizonEndOf } from './model.ts'
 import type { Ranked } from './priority.ts'
 import { compareRanked } from './priority.ts'
 import { deadlineOf, eligibility } from './rules/index.ts'
-import type { IndividualSession, IsoDate, IsoDateTime, Policy, Problem, Proposal, Reason, Referral, Session, Violation } from './types.ts'
+import type { Explanation, IndividualSession, IsoDate, IsoDateTime, Policy, Problem, Proposal, Reason, Referral, Session, Violation } from './types.ts'
 import { validateProposal } from './validate.ts'
 
 export type SessionOption = {
@@ -24,7 +24,7 @@ export type SessionOption = {
 
 export type OptionsResult =
   | { readonly ok: true; readonly options: readonly SessionOption[] }
-  | { readonly ok: false; readonly reason: Reason | 'already-scheduled'; readonly detail: string }
+  | { readonly ok: false; readonly reason: Reason | 'already-scheduled'; readonly detail: string; readonly explanation: Explanation }
 
 type Wanted = { kind: 'individual' | 'followup'; earliest: IsoDate; latest: IsoDate; minutes: number }
 
@@ -36,7 +36,7 @@ function wanted(problem: Problem, r: Referral): Wanted | Extract<OptionsResult, 
   const first = mine.find((s) => s.kind === 'individual')
   const minutes = policy.sessionMinutes[r.track]
   if (first) {
-    if (r.meetings !== 2 || mine.some((s) => s.kind === 'followup')) return { ok: false, reason: 'already-scheduled', detail: `${r.id} already has its sessions booked` }
+    if (r.meetings !== 2 || mine.some((s) => s.kind === 'followup')) return { ok: false, reason: 'already-scheduled', detail: `${r.id} already has its sessions booked`, explanation: { code: 'options-already-scheduled' } }
     const gap = addDays(fromOsloDateTime(first.start).date, policy.secondMeetingGapDays)
     const lead = addDays(runDate, r.interpreter ? policy.leadDays[r.track] : policy.noticeDays)
     let latest = horizonEnd
@@ -47,7 +47,7 @@ function wanted(problem: Problem, r: Referral): Wanted | Extract<OptionsResult, 
   const ctx = { runDate, horizonEnd, policy, ...(group && { groupMeetingOn: fromOsloDateTime(group.start).date }) }
   const el = eligibility(r, ctx)
   if (!el.ok) return el
-  if (el.needsGroupMeeting) return { ok: false, reason: 'awaiting-group-meeting', detail: `${r.id} attends a group meeting first; none is booked yet` }
+  if (el.needsGroupMeeting) return { ok: false, reason: 'awaiting-group-meeting', detail: `${r.id} attends a group meeting first; none is booked yet`, explanation: { code: 'options-group-meeting-first' } }
   return { kind: 'individual', earliest: el.window.earliest, latest: el.window.latest, minutes: el.minutes }
 }
 
@@ -58,7 +58,7 @@ function wanted(problem: Problem, r: Referral): Wanted | Extract<OptionsResult, 
  */
 export function optionsFor(problem: Problem, referralId: string, opts: { readonly limit: number; readonly planned?: readonly Session[] }): OptionsResult {
   const r = problem.referrals.find((x) => x.id === referralId)
-  if (!r) return { ok: false, reason: 'no-capacity-in-horizon', detail: `${referralId} is not open for planning` }
+  if (!r) return { ok: false, reason: 'no-capacity-in-horizon', detail: `${referralId} is not open for planning`, explanation: { code: 'options-not-open' } }
   const w = wanted(problem, r)
   if ('ok' in w) return w
   const { policy } = problem

@@ -367,17 +367,17 @@ function accountFor(problem: Problem, affected: ReadonlySet<string>, sessions: r
       if (r.threatenedIndustry) threatened++
       if (deadline !== null && on <= deadline) withinDeadline++
       if (deadline !== null && on > deadline && movedFirst.has(r.id))
-        deadlineBreaches.push({ referralId: r.id, deadline, plannedOn: on, reason: 'no-capacity-before-deadline', detail: `moved from a disrupted booking to ${on}, after the deadline ${deadline}: no counsellor had a free slot nearer` })
+        deadlineBreaches.push({ referralId: r.id, deadline, plannedOn: on, reason: 'no-capacity-before-deadline', detail: `moved from a disrupted booking to ${on}, after the deadline ${deadline}: no counsellor had a free slot nearer`, explanation: { code: 'repair-moved-after-deadline', on, deadline } })
       continue
     }
     const group = groupOf.get(r.id)
     unassigned.push(
       group !== undefined
-        ? { referralId: r.id, reason: 'awaiting-group-meeting', detail: `the group meeting is booked for ${group}; the individual session after it is planned by a later run` }
-        : { referralId: r.id, reason: 'no-capacity-in-horizon', detail: `the booked session no longer fits and no counsellor has a free slot for it before ${horizonEnd}; the next run plans it again` },
+        ? { referralId: r.id, reason: 'awaiting-group-meeting', detail: `the group meeting is booked for ${group}; the individual session after it is planned by a later run`, explanation: { code: 'repair-awaiting-group', on: group } }
+        : { referralId: r.id, reason: 'no-capacity-in-horizon', detail: `the booked session no longer fits and no counsellor has a free slot for it before ${horizonEnd}; the next run plans it again`, explanation: { code: 'repair-no-slot', until: horizonEnd } },
     )
     if (deadline !== null && deadline <= horizonEnd && r.track === 'ordinary')
-      deadlineBreaches.push({ referralId: r.id, deadline, plannedOn: null, reason: 'no-capacity-before-deadline', detail: `the booked session no longer fits and no counsellor has a free slot before the deadline ${deadline}` })
+      deadlineBreaches.push({ referralId: r.id, deadline, plannedOn: null, reason: 'no-capacity-before-deadline', detail: `the booked session no longer fits and no counsellor has a free slot before the deadline ${deadline}`, explanation: { code: 'repair-no-slot-before-deadline', deadline } })
   }
   return { unassigned, deadlineBreaches, scheduled, withinDeadline, threatened }
 }

@@ -222,6 +222,15 @@ export type Explanation =
   | { readonly code: 'followup-after-programme'; readonly earliest: IsoDate; readonly programmeEndsOn: IsoDate }
   | { readonly code: 'followup-later'; readonly earliest: IsoDate; readonly horizonEnd: IsoDate }
   | { readonly code: 'followup-no-capacity'; readonly from: IsoDate; readonly until: IsoDate }
+  // Repair: a booked session that no longer fits.
+  | { readonly code: 'repair-moved-after-deadline'; readonly on: IsoDate; readonly deadline: IsoDate }
+  | { readonly code: 'repair-awaiting-group'; readonly on: IsoDate }
+  | { readonly code: 'repair-no-slot'; readonly until: IsoDate }
+  | { readonly code: 'repair-no-slot-before-deadline'; readonly deadline: IsoDate }
+  // Options for one referral: why there are none to offer.
+  | { readonly code: 'options-already-scheduled' }
+  | { readonly code: 'options-group-meeting-first' }
+  | { readonly code: 'options-not-open' }
 
 export type Unassigned = {
   readonly referralId: string

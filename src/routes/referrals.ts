@@ -114,7 +114,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: OptionsSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => referralOptions(deps, callerOf(request), request.params.id, request.query.limit),
+    async (request) => referralOptions(deps, callerOf(request), request.params.id, request.query.limit, langFromAcceptLanguage(request.headers['accept-language'])),
   )
 
   app.post(

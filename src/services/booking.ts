@@ -4,7 +4,9 @@ import type { Caller } from '../auth/index.ts'
 import { todayInOslo } from '../clock.ts'
 import { Conflict, Forbidden, NotFound } from '../errors.ts'
 import { createChangeRepository, SlotTaken } from '../store/change-repository.ts'
+import type { Lang } from '../i18n/index.ts'
 import { loadState, type AllocationDeps } from './allocation.ts'
+import { renderExplanation } from './explain.ts'
 
 type Booked = Extract<Session, { kind: 'individual' | 'followup' }> & { id?: string }
 
@@ -14,7 +16,7 @@ export const BOOKING_HORIZON_WEEKS = 26
 export type OptionsOut = {
   readonly referralId: string
   readonly options: (Omit<SessionOption, 'displaces'> & { displaces: string[] })[]
-  /** When there are none because the referral cannot be booked now: the reason code and what it means. */
+  /** When there are none because the referral cannot be booked now: the reason code and what it means, in the caller's language. */
   readonly reason?: string
   readonly detail?: string
 }
@@ -37,11 +39,11 @@ function latestPlan(deps: AllocationDeps): readonly Session[] {
  * with `displaces` (referrals the latest proposal gives that time by priority). The lead time
  * counts from today. A municipality may ask about its own referrals.
  */
-export function referralOptions(deps: AllocationDeps, caller: Caller, id: string, limit = 5, now = new Date()): OptionsOut {
+export function referralOptions(deps: AllocationDeps, caller: Caller, id: string, limit = 5, lang: Lang = 'nb', now = new Date()): OptionsOut {
   visible(deps, caller, id)
   const { problem } = loadState(deps, todayInOslo(now), BOOKING_HORIZON_WEEKS, now)
   const found = optionsFor(problem, id, { limit, planned: latestPlan(deps) })
-  if (!found.ok) return { referralId: id, options: [], reason: found.reason, detail: found.detail }
+  if (!found.ok) return { referralId: id, options: [], reason: found.reason, detail: renderExplanation(found.explanation, lang) }
   // A municipality does not learn other municipalities' referral ids, only that someone would lose the time.
   const ownOnly = (d: string) => caller.role !== 'municipality' || deps.referrals.findById(d)?.municipality === caller.municipality
   return { referralId: id, options: found.options.map((o) => ({ ...o, displaces: o.displaces.filter(ownOnly) })) }

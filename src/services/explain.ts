@@ -60,6 +60,20 @@ export function renderExplanation(e: Explanation, lang: Lang, nameOf: NameOf = c
       return m.followupLater(d(e.earliest), d(e.horizonEnd))
     case 'followup-no-capacity':
       return m.followupNoCapacity(d(e.from), d(e.until))
+    case 'repair-moved-after-deadline':
+      return m.repairMovedAfterDeadline(d(e.on), d(e.deadline))
+    case 'repair-awaiting-group':
+      return m.repairAwaitingGroup(d(e.on))
+    case 'repair-no-slot':
+      return m.repairNoSlot(d(e.until))
+    case 'repair-no-slot-before-deadline':
+      return m.repairNoSlotBeforeDeadline(d(e.deadline))
+    case 'options-already-scheduled':
+      return m.optionsAlreadyScheduled
+    case 'options-group-meeting-first':
+      return m.optionsGroupMeetingFirst
+    case 'options-not-open':
+      return m.optionsNotOpen
   }
 }
 

@@ -8,7 +8,9 @@ import { validateProposal } from '../../solver/validate.ts'
 import { todayInOslo } from '../../src/clock.ts'
 import { allocationDeps, loadProblem } from '../../src/services/allocation.ts'
 import { openDatabase } from '../../src/store/db.ts'
+import { startDeliveryWorker } from '../../src/services/notifications/worker.ts'
 import { build, referral, type Built } from '../helpers/build.ts'
+import { receiver, testConfig } from './notifications/helpers.ts'
 import { counsellor, RUN_DATE, SETTLED } from './allocation-seed.ts'
 
 type Wire = { id: string; counsellorId: string; start: string; end: string; referralId?: string; pinned?: boolean }
@@ -36,6 +38,8 @@ t.test('sick leave over booked sessions: reported at once, repaired moving exact
   const { sessions } = await bookedCentre(b)
   const karis = sessions.filter((s) => s.counsellorId === 'kari')
   t.ok(karis.length > 0, 'kari has bookings')
+  const hook = await receiver(t)
+  await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth.municipality, payload: { url: hook.url, events: ['session.moved'] } })
   const firstDay = karis[0]!.start.slice(0, 10)
 
   const put = await app.inject({ method: 'PUT', url: '/v1/counsellors/kari', headers: auth.coordinator, payload: sickOver(firstDay, addDays(firstDay, 13)) })
@@ -85,6 +89,12 @@ t.test('sick leave over booked sessions: reported at once, repaired moving exact
     'no other booking changed',
   )
   for (const s of after.filter((x) => moved.has(x.id))) t.equal(s.counsellorId, 'per', `${s.id} is now Per's, same id`)
+  const worker = startDeliveryWorker({ db: b.db, config: testConfig(), poll: false })
+  t.teardown(() => worker.stop())
+  await worker.runOnce()
+  t.same(hook.got.map((g) => g.json.type), karis.map(() => 'session.moved'), "the municipality's webhook hears one session.moved per repaired session")
+  t.same(new Set(hook.got.map((g) => g.json.data.sessionId)), moved, 'naming each moved session')
+  t.match(hook.got[0]?.json.data, { previous: { counsellorId: 'kari' }, counsellorId: 'per', interpreterReorder: false }, 'with where it was before and where it is now')
   t.same((await app.inject({ method: 'GET', url: '/v1/disruptions', headers: auth.coordinator })).json().disruptions, [], 'repaired sessions leave the list')
   const again = await app.inject({ method: 'PUT', url: '/v1/counsellors/kari', headers: auth.coordinator, payload: sickOver(firstDay, addDays(firstDay, 13)) })
   t.same(again.json().disrupted, [], 'PUT answers with an empty list when nothing is broken')
@@ -140,6 +150,13 @@ t.test('options and direct booking: own municipality only, coordinator books, 40
   t.equal(ok.statusCode, 201, 'a free option books')
   t.match(ok.json(), { referralId: id, counsellorId: free.counsellorId, start: free.start, kind: 'individual' }, 'and answers with the session')
   t.equal((await app.inject({ method: 'GET', url: `/v1/referrals/${id}`, headers: auth.municipality })).json().status, 'scheduled', 'the referral is scheduled')
+
+  // No more options now: why, in the reader's language, without internal ids.
+  const none = (await app.inject({ method: 'GET', url: `/v1/referrals/${id}/options`, headers: auth.municipality })).json()
+  t.match(none, { options: [], reason: 'already-scheduled', detail: 'Henvisningen har allerede fått timene sine booket.' }, 'the reason in bokmål by default')
+  const en = (await app.inject({ method: 'GET', url: `/v1/referrals/${id}/options`, headers: { ...auth.municipality, 'accept-language': 'en' } })).json()
+  t.equal(en.detail, 'The referral already has its sessions booked.', 'and in English on request')
+  t.notMatch(`${none.detail} ${en.detail}`, /[0-9a-f]{8}-[0-9a-f]{4}/, 'no internal id in either')
 })
 
 /** The Oslo offset of a date (the tests run in any season). */

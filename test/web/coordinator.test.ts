@@ -206,12 +206,31 @@ t.test('the centre coordinator', async (t) => {
     await page.waitForURL('**/disruptions')
     t.match(await page.getByRole('main').textContent(), 'Veilederen er borte', 'the disruption is listed with its reason')
     await check(t, 'disruptions')
+    // The repair is reviewed like any proposal: what moves where, and why anything waits, in Norwegian.
+    t.equal(await submit(page, 'Lag reparasjonsforslag'), 303, '"Lag reparasjonsforslag" proposes a repair')
+    await page.waitForURL(/\/allocations\/[^/]+$/)
+    const changes = page.getByRole('table', { name: /flyttes eller avlyses/ })
+    t.ok((await changes.getByRole('row').count()) > 1, 'the review lists the changes')
+    t.notMatch(await page.getByRole('main').textContent(), /\b(the|no longer|before|until)\b|\d{4}-\d{2}-\d{2}/, 'and explains them in Norwegian with Norwegian dates')
+    await check(t, 'review (repair)')
     const waiting = web.app.store.referrals.list().find((r) => r.withdrawnAt === undefined && !web.db.prepare("SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id WHERE sr.referral_id = ? AND s.status = 'booked'").get(r.id))
     if (waiting) {
       await page.goto(`/referrals/${waiting.id}`)
       await page.getByRole('link', { name: 'Finn ledige timer for denne deltakeren' }).click()
       await page.waitForURL(`**/referrals/${waiting.id}/options`)
       await check(t, 'options')
+      // Someone else takes the time while the page is open: booking it is refused, in words.
+      const taken = web.db.prepare("SELECT counsellor_id AS c, start FROM sessions WHERE status = 'booked' AND counsellor_id != ? ORDER BY start DESC LIMIT 1").get(s.c) as { c: string; start: string }
+      const form = page.locator('form[action$="/book"]').first()
+      await form.locator('input[name="counsellorId"]').evaluate((el, v) => ((el as HTMLInputElement).value = v), taken.c)
+      await form.locator('input[name="start"]').evaluate((el, v) => ((el as HTMLInputElement).value = v), taken.start)
+      const before = booked()
+      const answer = page.waitForResponse((r) => r.request().method() === 'POST')
+      await form.getByRole('button').click()
+      t.equal((await answer).status(), 409, 'a taken time is refused')
+      await page.waitForLoadState()
+      t.match(await page.getByRole('alert').textContent(), 'Veilederen har allerede en time da', 'the page says why in Norwegian')
+      t.equal(booked(), before, 'and nothing was booked')
     }
   })
 

@@ -172,9 +172,10 @@ const referralPages: FastifyPluginAsync = async (app) => {
   const optionsPage = (id: string, error?: string) => async (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1], status = 200) => {
     const caller = personCaller(request)
     const r = getReferral(referrals, caller, id, request.log)
-    const found = referralOptions(deps, caller, id)
+    const ctx = pageContext(request, reply)
+    const found = referralOptions(deps, caller, id, 5, ctx.lang)
     const labels = referralLabels(referrals, caller, found.options.flatMap((o) => o.displaces))
-    return sendPage(reply, OptionsPage({ ctx: pageContext(request, reply), referralId: id, label: r.externalRef ?? id, found, labels, counsellorName: counsellorName(), error }), status)
+    return sendPage(reply, OptionsPage({ ctx, referralId: id, label: r.externalRef ?? id, found, labels, counsellorName: counsellorName(), error }), status)
   }
   app.get('/referrals/:id/options', { preHandler: requirePerson('municipality', 'coordinator') }, async (request, reply) => optionsPage((request.params as { id: string }).id)(request, reply))
 
@@ -184,7 +185,12 @@ const referralPages: FastifyPluginAsync = async (app) => {
     try {
       bookOption(deps, personCaller(request), id, { counsellorId: text(body, 'counsellorId'), start: text(body, 'start') })
     } catch (err) {
-      if (err instanceof Conflict) return optionsPage(id, err.message)(request, reply, 409)
+      if (err instanceof Conflict) {
+        // The service's message starts with the rule it names ("overlap: ..."): say it in words.
+        const rule = err.message.slice(0, err.message.indexOf(':'))
+        const t = pageContext(request, reply).t.web.options
+        return optionsPage(id, t.refused[rule] ?? t.refusedOther(rule))(request, reply, 409)
+      }
       throw err
     }
     return reply.redirect(`/referrals/${id}?notice=booked`, 303)
