@@ -143,6 +143,8 @@ export async function buildApp(opts: BuildOptions) {
   })
 
   app.setErrorHandler(problemHandler)
+  // Unknown addresses under /v1, or asked for as JSON. A page address a person opens is answered by
+  // the web app's 404 page instead (its catch-all in src/web/plugin.ts), before it gets here.
   app.setNotFoundHandler((request, reply) => {
     sendProblem(reply, { type: problemType(404), title: TITLES[404] ?? 'Not Found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` })
   })

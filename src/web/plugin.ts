@@ -103,9 +103,33 @@ const webApp: FastifyPluginAsync<WebOptions> = async (app, opts) => {
     return sendPage(reply, ErrorPage({ ctx: pageContext(request, reply), kind, detail }), status)
   })
 
+  // An unknown address that a person opens gets the 404 page, in their language and the layout.
+  // The catch-all matches page requests only (the `page` constraint), so an unknown /v1 path or a
+  // request for JSON never reaches this plugin and stays the API's problem+json (app.ts).
+  app.addConstraintStrategy({
+    name: 'page',
+    storage: () => {
+      const handlers = new Map()
+      return { get: (value) => handlers.get(value) ?? null, set: (value, handler) => void handlers.set(value, handler) }
+    },
+    deriveConstraint: (req) => (isPageRequest(req.url ?? '/', req.headers.accept) ? 'yes' : 'no'),
+    mustMatchWhenDerived: false,
+  })
+  app.get('/*', { constraints: { page: 'yes' }, schema: { hide: true } }, async () => {
+    throw Object.assign(new Error('not found'), { statusCode: 404 })
+  })
+
   await app.register(authRoutes, { users, secureCookies, publicUrl: opts.publicUrl })
   await app.register(referralPages)
   await app.register(coordinatorRoutes)
   await app.register(analystRoutes)
 }
 export default webApp
+
+/** A request a person makes in a browser: outside /v1, and not asking for JSON. */
+export function isPageRequest(url: string, accept: string | string[] | undefined): boolean {
+  const path = url.split('?')[0]!
+  if (path === '/v1' || path.startsWith('/v1/')) return false
+  const wanted = String(accept ?? '')
+  return !/json/i.test(wanted) || /text\/html/i.test(wanted)
+}

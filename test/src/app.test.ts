@@ -18,16 +18,24 @@ t.test('GET /health is 503 problem when the database is closed', async (t) => {
   t.match(res.headers['content-type'], /application\/problem\+json/, 'as problem+json')
 })
 
-t.test('unknown routes are 404 problem+json', async (t) => {
+t.test('unknown routes are 404 problem+json under /v1 or when JSON is asked for, a page otherwise', async (t) => {
   const { app, auth } = await build(t)
-  const open = await app.inject({ method: 'GET', url: '/nothing-here' })
+  const open = await app.inject({ method: 'GET', url: '/nothing-here', headers: { accept: 'application/json' } })
   t.equal(open.statusCode, 404, 'an unknown open route is 404')
-  t.match(open.headers['content-type'], /application\/problem\+json/, 'as problem+json')
+  t.match(open.headers['content-type'], /application\/problem\+json/, 'as problem+json when JSON is asked for')
   t.match(open.json(), { type: '/problems/not-found', title: 'Not Found', status: 404, detail: /no route GET \/nothing-here/ }, 'with the RFC 9457 fields')
-  const v1 = await app.inject({ method: 'GET', url: '/v1/nothing', headers: auth.coordinator })
+  const v1 = await app.inject({ method: 'GET', url: '/v1/nope', headers: auth.coordinator })
   t.equal(v1.statusCode, 404, 'an unknown /v1 route is 404 for a valid key')
+  t.match(v1.headers['content-type'], /^application\/problem\+json/, 'as problem+json, whatever the Accept header')
+  t.same(v1.json(), { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'no route GET /v1/nope' }, 'with exactly the RFC 9457 fields')
+  const browser = await app.inject({ method: 'GET', url: '/v1/nope', headers: { ...auth.coordinator, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })
+  t.match(browser.headers['content-type'], /^application\/problem\+json/, 'an unknown /v1 path stays problem+json even for a browser')
   const anon = await app.inject({ method: 'GET', url: '/v1/nothing' })
   t.equal(anon.statusCode, 401, 'but 401 without a key: nothing under /v1 answers without one')
+  const page = await app.inject({ method: 'GET', url: '/nothing-here', headers: { accept: 'text/html' } })
+  t.equal(page.statusCode, 404, 'an unknown page address is 404')
+  t.match(page.headers['content-type'], /^text\/html/, 'answered with the web app\'s 404 page')
+  t.match(page.body, '<html lang="nb"', 'in bokmål by default')
 })
 
 t.test('the OpenAPI 3.1 document and its UI are served at /docs', async (t) => {

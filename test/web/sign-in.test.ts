@@ -196,12 +196,16 @@ t.test('signing in and out in a browser', async (t) => {
   })
 
   t.test('an address that does not exist gets a page, not JSON', async (t) => {
-    const { page } = await web.signedIn('coordinator')
+    const { context, page } = await web.signedIn('coordinator')
     const response = await page.goto('/henvisninger')
     t.equal(response?.status(), 404, 'an unknown address is 404')
-    t.match(response?.headers()['content-type'], /^text\/html/, 'answered with the 404 page in HTML', {
-      todo: "the app's one not-found handler (src/app.ts) answers every unknown path with problem+json, so a person who mistypes an address sees raw JSON",
-    })
+    t.match(response?.headers()['content-type'], /^text\/html/, 'answered with the 404 page in HTML')
+    t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Fant ikke siden', 'the page says in Norwegian that it does not exist')
+    t.ok(await page.getByRole('button', { name: 'Logg ut' }).isVisible(), 'inside the layout, with the signed-in menu')
+    await assertAccessible(t, page, 'the 404 page')
+    await context.addCookies([{ name: 'tl_lang', value: 'en', url: web.base }])
+    await page.goto('/henvisninger')
+    t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Page not found', 'and in English for a person who chose English')
   })
 
   t.test('a form posted without its CSRF token is refused', async (t) => {
