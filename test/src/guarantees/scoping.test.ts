@@ -1,0 +1,92 @@
+import t, { type Test } from 'tap'
+import type { Caller } from '../../../src/auth/index.ts'
+import { getReferral, intakeReferrals, listReferrals, patchReferral, searchReferrals } from '../../../src/services/referrals.ts'
+import { openDatabase, type Db } from '../../../src/store/db.ts'
+import { createReferralRepository } from '../../../src/store/referral-repository.ts'
+import { createSessionRepository } from '../../../src/store/session-repository.ts'
+import { bookSession } from '../../helpers/sessions.ts'
+
+// A municipality sees and changes only its own referrals (issue 14, item 1). Each refusal is
+// checked on the state after it, not only on the error: the rows, the sessions, the audit trail
+// and the outbox are exactly as before.
+const own: Caller = { role: 'municipality', municipality: '5001', keyId: 'k-5001' }
+const other: Caller = { role: 'municipality', municipality: '5035', keyId: 'k-5035' }
+const centre: Caller = { role: 'coordinator', keyId: 'k-centre' }
+const item = (externalRef: string, municipality = '5001') => ({
+  externalRef, municipality, track: 'ordinary', settledOn: '2025-01-10', referredOn: '2025-02-01', language: 'ar',
+  competenceMappingDone: false, advisorConsent: true, participant: { name: `Person ${externalRef}` },
+  advisor: { name: 'Kari Rådgiver', email: 'kari@example.no' },
+})
+
+function setup(t: Test) {
+  const db = openDatabase(':memory:')
+  t.teardown(() => db.close())
+  const referrals = createReferralRepository(db, undefined)
+  const sessions = createSessionRepository(db)
+  const [id] = intakeReferrals(referrals, own, [item('OWN-1')], '2025-03-01').ids as [string]
+  intakeReferrals(referrals, other, [item('OTHER-1', '5035')], '2025-03-01')
+  // A session still to come, so a withdrawal would have something to cancel.
+  const sessionId = bookSession(db, id, { start: '2099-03-02T09:00:00+01:00', end: '2099-03-02T11:00:00+01:00' })
+  return { db, referrals, sessions, id, sessionId }
+}
+
+/** Everything a PATCH or an intake could change. */
+function snapshot(db: Db) {
+  return {
+    referrals: db.prepare('SELECT * FROM referrals ORDER BY id').all(),
+    sessions: db.prepare('SELECT * FROM sessions ORDER BY id').all(),
+    members: db.prepare('SELECT * FROM session_referrals ORDER BY session_id, referral_id').all(),
+    audit: db.prepare('SELECT actor, action, referral_id FROM audit_log ORDER BY seq').all(),
+    outbox: db.prepare('SELECT type, session_id, data FROM outbox_events ORDER BY occurred_at, id').all(),
+  }
+}
+
+t.test("PATCH by another municipality: 404, and nothing of the referral, its sessions, the audit or the outbox changes", async (t) => {
+  const { db, referrals, sessions, id } = setup(t)
+  const patches = [
+    { withdrawn: true },
+    { deferredUntil: '2099-06-01', deferralReason: 'course' },
+    { competenceMappingDone: true, advisorConsent: false, groupMeetingDone: true },
+  ]
+  for (const p of patches) {
+    const before = snapshot(db)
+    t.throws(() => patchReferral({ referrals, sessions }, other, id, p), { statusCode: 404, message: `no referral ${id}` }, `${Object.keys(p).join(', ')}: not found`)
+    t.same(snapshot(db), before, `${Object.keys(p).join(', ')}: the database is as before`)
+  }
+  // The same withdrawal by the owner does change all of it, so the snapshot above would have seen it.
+  const before = snapshot(db)
+  const out = patchReferral({ referrals, sessions }, own, id, { withdrawn: true })
+  t.equal(out.status, 'withdrawn', 'the owner withdraws it')
+  const after = snapshot(db)
+  t.not(JSON.stringify(after.referrals), JSON.stringify(before.referrals), 'its row changed')
+  t.same(after.sessions.map((s) => (s as { status: string }).status), ['cancelled'], 'its coming session is cancelled')
+  t.same(after.audit.slice(before.audit.length), [{ actor: 'k-5001', action: 'withdraw', referral_id: id }, { actor: 'k-5001', action: 'read', referral_id: id }], 'the withdrawal is audited, and so is the read-back in the answer')
+  t.match(after.outbox.slice(before.outbox.length), [{ type: 'session.cancelled' }], 'and its cancellation notified')
+})
+
+t.test("GET, list and search by another municipality show nothing of it and audit no read", async (t) => {
+  const { db, referrals, id } = setup(t)
+  const readsOf = () => db.prepare(`SELECT actor FROM audit_log WHERE referral_id = ? AND action = 'read' ORDER BY seq`).pluck().all(id)
+  t.throws(() => getReferral(referrals, other, id), { statusCode: 404 }, 'GET is not found')
+  t.same(listReferrals(referrals, other, {}, { limit: 50 }).items.map((r) => r.externalRef), ['OTHER-1'], 'the list has only its own')
+  t.same(listReferrals(referrals, other, { municipality: '5001' }, { limit: 50 }), { items: [], next: null }, "asking for 5001's list gives an empty page")
+  t.same(searchReferrals(referrals, other, 'OWN').map((r) => r.externalRef), [], 'a search does not find it')
+  t.same(readsOf(), [], 'no read of the 5001 referral is audited')
+  // The owner and the centre do see it, and their reads are audited.
+  t.equal(getReferral(referrals, own, id).externalRef, 'OWN-1', 'the owner reads it')
+  t.same(listReferrals(referrals, centre, { municipality: '5001' }, { limit: 50 }).items.map((r) => r.externalRef), ['OWN-1'], "the centre lists 5001's")
+  t.same(searchReferrals(referrals, own, 'OWN').map((r) => r.externalRef), ['OWN-1'], 'the owner finds it')
+  t.same(readsOf(), ['k-5001', 'k-centre', 'k-5001'], 'each read of it is audited once, by the reader')
+})
+
+t.test("an intake naming another municipality is 403 and stores nothing, not even the caller's own items", async (t) => {
+  const { db, referrals } = setup(t)
+  const before = snapshot(db)
+  t.throws(() => intakeReferrals(referrals, other, [item('NEW-1', '5035'), item('OWN-2', '5001')], '2025-03-01'), {
+    statusCode: 403,
+    items: [{ index: 1, path: 'municipality', message: 'your key is for municipality 5035, not 5001' }],
+  }, 'the foreign item is named')
+  t.same(snapshot(db), before, 'nothing stored, nothing audited')
+  const created = intakeReferrals(referrals, centre, [item('NEW-1', '5035'), item('OWN-2', '5001')], '2025-03-01')
+  t.equal(created.created, 2, 'the centre may post for both')
+})
