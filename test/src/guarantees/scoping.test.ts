@@ -43,7 +43,7 @@ function snapshot(db: Db) {
 
 t.test("PATCH by another municipality: 404, and nothing of the referral, its sessions, the audit or the outbox changes", async (t) => {
   const { db, referrals, sessions, id } = setup(t)
-  const patches = [
+  const patches: Parameters<typeof patchReferral>[3][] = [
     { withdrawn: true },
     { deferredUntil: '2099-06-01', deferralReason: 'course' },
     { competenceMappingDone: true, advisorConsent: false, groupMeetingDone: true },
@@ -67,7 +67,7 @@ t.test("PATCH by another municipality: 404, and nothing of the referral, its ses
 t.test("GET, list and search by another municipality show nothing of it and audit no read", async (t) => {
   const { db, referrals, id } = setup(t)
   const readsOf = () => db.prepare(`SELECT actor FROM audit_log WHERE referral_id = ? AND action = 'read' ORDER BY seq`).pluck().all(id)
-  t.throws(() => getReferral(referrals, other, id), { statusCode: 404 }, 'GET is not found')
+  t.throws(() => getReferral(referrals, other, id), { statusCode: 404, message: `no referral ${id}` }, 'GET is not found')
   t.same(listReferrals(referrals, other, {}, { limit: 50 }).items.map((r) => r.externalRef), ['OTHER-1'], 'the list has only its own')
   t.same(listReferrals(referrals, other, { municipality: '5001' }, { limit: 50 }), { items: [], next: null }, "asking for 5001's list gives an empty page")
   t.same(searchReferrals(referrals, other, 'OWN').map((r) => r.externalRef), [], 'a search does not find it')
