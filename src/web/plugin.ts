@@ -16,6 +16,7 @@ import analystRoutes from './routes/analyst.tsx'
 import authRoutes from './routes/auth.tsx'
 import coordinatorRoutes from './routes/coordinator.tsx'
 import referralPages from './routes/referrals.tsx'
+import taskPages from './routes/tasks.tsx'
 import { ErrorPage } from './views/error.tsx'
 
 export type WebOptions = {
@@ -123,6 +124,7 @@ const webApp: FastifyPluginAsync<WebOptions> = async (app, opts) => {
   await app.register(referralPages)
   await app.register(coordinatorRoutes)
   await app.register(analystRoutes)
+  await app.register(taskPages)
 }
 export default webApp
 

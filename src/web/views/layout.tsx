@@ -12,6 +12,7 @@ export function menuOf(role: Role, t: Messages): { href: string; label: string }
         { href: '/referrals', label: m.referrals },
         { href: '/referrals/new', label: m.newReferral },
         { href: '/referrals/upload', label: m.upload },
+        { href: '/tasks', label: m.tasks },
       ]
     case 'coordinator':
       return [
@@ -21,6 +22,7 @@ export function menuOf(role: Role, t: Messages): { href: string; label: string }
         { href: '/referrals', label: m.referrals },
         { href: '/counsellors', label: m.counsellors },
         { href: '/interpreter-orders', label: m.interpreterOrders },
+        { href: '/tasks', label: m.tasks },
         { href: '/audit', label: m.audit },
       ]
     case 'analyst':
