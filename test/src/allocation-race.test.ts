@@ -7,25 +7,28 @@ import { openDatabase } from '../../src/store/db.ts'
 import { build } from '../helpers/build.ts'
 import { proposeOn, seedCentre } from './allocation-seed.ts'
 
-/** Commit one allocation in a child process once the wall clock reaches `at`, so both children hit the database together. */
-function commitInChild(dbPath: string, id: string, at: number): Promise<string> {
-  const script = `
-    import { openDatabase } from './src/store/db.ts'
-    import { createAllocationRepository } from './src/store/allocation-repository.ts'
-    const db = openDatabase(${JSON.stringify(dbPath)})
-    const repo = createAllocationRepository(db)
-    while (Date.now() < ${at}) {}
-    process.stdout.write(JSON.stringify(repo.commit(${JSON.stringify(id)})))
-    db.close()`
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() })
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err}`))))
+/** A child that commits allocation `id` step by step (guarantees/commit-child.ts); `next()` resolves with its next line, `go()` lets it take the next step. */
+function commitChild(dbPath: string, id: string, role: 'holder' | 'contender') {
+  const child = spawn(process.execPath, ['--import=tsx', join(import.meta.dirname, 'guarantees', 'commit-child.ts'), dbPath, id, role], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines: string[] = []
+  const waiting: ((line: string) => void)[] = []
+  let buffered = ''
+  child.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString()
+    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, i)
+      buffered = buffered.slice(i + 1)
+      const w = waiting.shift()
+      if (w) w(line)
+      else lines.push(line)
+    }
   })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return {
+    next: () => new Promise<string>((resolve) => { const l = lines.shift(); if (l !== undefined) resolve(l); else waiting.push(resolve) }),
+    go: () => child.stdin.write('\n'),
+    exited,
+  }
 }
 
 t.test('two commits built on the same state, in two processes at once: exactly one wins, no double booking', async (t) => {
@@ -46,10 +49,22 @@ t.test('two commits built on the same state, in two processes at once: exactly o
     'both proposals book the same slots (the solver is deterministic), so both commits would double-book',
   )
 
-  const at = Date.now() + 1500
-  const outcomes = (await Promise.all([commitInChild(dbPath, a.id, at), commitInChild(dbPath, b.id, at)])).map((o) => JSON.parse(o) as { ok: boolean; why?: string })
-  t.equal(outcomes.filter((o) => o.ok).length, 1, 'exactly one commit wins')
-  t.match(outcomes.find((o) => !o.ok), { why: 'state-moved' }, 'the other is refused because the state moved')
+  // The barrier is a handshake, not a moment on the clock: the holder is inside its commit's
+  // transaction (checked, inserted, not yet committed) when the contender calls commit, so the two
+  // commits overlap however loaded the machine is.
+  const holder = commitChild(dbPath, a.id, 'holder')
+  const contender = commitChild(dbPath, b.id, 'contender')
+  t.same([await holder.next(), await contender.next()], ['ready', 'ready'], 'both children have the database open')
+  holder.go()
+  t.equal(await holder.next(), 'inside', 'the holder is inside its commit, holding the write lock')
+  contender.go()
+  t.equal(await contender.next(), 'calling', 'the contender calls commit while the holder is inside')
+  holder.go()
+  const won = JSON.parse(await holder.next()) as { ok: boolean; booked?: number }
+  const lost = JSON.parse(await contender.next()) as { ok: boolean; why?: string }
+  t.same([await holder.exited, await contender.exited], [0, 0], 'both children exit cleanly')
+  t.same(won, { ok: true, booked: a.sessions.length }, 'the holder wins')
+  t.match(lost, { ok: false, why: 'state-moved' }, 'the contender waited for the lock and then saw the state had moved')
 
   const check = openDatabase(dbPath)
   t.teardown(() => check.close())

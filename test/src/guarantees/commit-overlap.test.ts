@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto'
+import t, { type Test } from 'tap'
+import type { Proposal, Session } from '../../../solver/types.ts'
+import { openDatabase, type Db } from '../../../src/store/db.ts'
+import { createAllocationRepository } from '../../../src/store/allocation-repository.ts'
+import { createReferralRepository } from '../../../src/store/referral-repository.ts'
+import { stateVersion } from '../../../src/store/state.ts'
+import { batch, toWrite } from './intake-batch.ts'
+
+// The commit's last guard against a double booking (issue 14, item 5): a session booked behind the
+// state version's back (no bump, so the version check passes) still stops the commit, and the
+// commit then leaves nothing of itself: no session, no outbox event, the run still proposed.
+function setup(t: Test) {
+  const db = openDatabase(':memory:')
+  t.teardown(() => db.close())
+  const ids = createReferralRepository(db, undefined).upsertBatch(batch('ar').slice(0, 3).map(toWrite))
+  if (!ids.ok) throw new Error('seed referrals')
+  db.prepare(`INSERT INTO counsellors (id, name, municipalities, weekly, absences, updated_at) VALUES ('kari', 'Kari', '[]', '[]', '[]', '2025-01-01T00:00:00Z')`).run()
+  const session = (referralId: string, day: string): Session => ({
+    referralId, counsellorId: 'kari', kind: 'individual', start: `2099-03-${day}T09:00:00+01:00`, end: `2099-03-${day}T11:00:00+01:00`,
+  })
+  const proposal: Proposal = {
+    runDate: '2099-02-23', status: 'proposed',
+    sessions: [session(ids.ids[0]!, '02'), session(ids.ids[1]!, '03')],
+    unassigned: [], deadlineBreaches: [],
+    stats: { referrals: 2, scheduled: 2, withinDeadline: 2, solveMs: 0, method: 'flow', outcome: 'feasible', sessions: 2, groupMeetings: 0, followups: 0, unassigned: 0, deadlineBreaches: 0, objective: [] },
+  }
+  const repo = createAllocationRepository(db)
+  const run = repo.create({ runDate: proposal.runDate, horizonWeeks: 4, proposal, stateVersion: stateVersion(db) })
+  return { db, repo, run, other: ids.ids[2]! }
+}
+
+/** Book a session straight into the table without moving the state version, as a bug elsewhere might. */
+function bookBehindTheBack(db: Db, referralId: string, start: string, end: string): void {
+  const id = randomUUID()
+  db.prepare(
+    `INSERT INTO sessions (id, allocation_id, counsellor_id, kind, language, start, end, start_utc, end_utc, interpreter_order_by, status)
+     VALUES (?, NULL, 'kari', 'individual', 'ar', ?, ?, ?, ?, NULL, 'booked')`,
+  ).run(id, start, end, new Date(start).toISOString(), new Date(end).toISOString())
+  db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)').run(id, referralId)
+}
+
+const everything = (db: Db) => ({
+  sessions: db.prepare('SELECT start, status FROM sessions ORDER BY start_utc').all(),
+  outbox: db.prepare('SELECT type FROM outbox_events').pluck().all(),
+  runs: db.prepare('SELECT status FROM allocations').pluck().all(),
+  version: stateVersion(db),
+})
+
+t.test("a booked session overlapping the proposal's second session stops the commit, which leaves nothing", async (t) => {
+  const { db, repo, run, other } = setup(t)
+  bookBehindTheBack(db, other, '2099-03-03T10:00:00+01:00', '2099-03-03T12:00:00+01:00')
+  const before = everything(db)
+  t.same(repo.commit(run.id), { ok: false, why: 'overlap', counsellorId: 'kari', start: '2099-03-03T09:00:00+01:00' }, 'refused, naming the counsellor and the session')
+  t.same(everything(db), before, "the first session's insert is rolled back: only the blocker is booked, no event, the run still proposed, the version unmoved")
+  t.same(before.sessions, [{ start: '2099-03-03T10:00:00+01:00', status: 'booked' }], 'the blocker alone')
+})
+
+t.test('a booked session ending as the proposed one starts does not overlap; the commit books both', async (t) => {
+  const { db, repo, run, other } = setup(t)
+  bookBehindTheBack(db, other, '2099-03-03T07:00:00+01:00', '2099-03-03T09:00:00+01:00')
+  const version = stateVersion(db)
+  t.same(repo.commit(run.id), { ok: true, booked: 2 }, 'committed')
+  const after = everything(db)
+  t.same(after.sessions.map((s) => (s as { start: string }).start), ['2099-03-02T09:00:00+01:00', '2099-03-03T07:00:00+01:00', '2099-03-03T09:00:00+01:00'], 'all three booked')
+  t.same(after.outbox, ['session.booked', 'session.booked'], 'one event per new booking')
+  t.same([after.runs, after.version], [['committed'], version + 1], 'the run is committed and the version moves')
+})
+
+t.test('a cancelled session overlapping the proposal does not stop the commit', async (t) => {
+  const { db, repo, run, other } = setup(t)
+  bookBehindTheBack(db, other, '2099-03-03T10:00:00+01:00', '2099-03-03T12:00:00+01:00')
+  db.prepare(`UPDATE sessions SET status = 'cancelled'`).run()
+  t.same(repo.commit(run.id), { ok: true, booked: 2 }, 'a cancelled session frees its time')
+})
