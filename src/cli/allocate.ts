@@ -4,7 +4,7 @@ import { deadlineOf } from '../../solver/rules/index.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Problem } from '../../solver/types.ts'
 import { readConfig } from '../config.ts'
-import { LANGS, type Lang } from '../i18n/index.ts'
+import type { Lang } from '../i18n/index.ts'
 import { ProposalSchema } from '../schemas/session.ts'
 import { renderProposal, type NameOf, type Renderable } from '../services/explain.ts'
 import { IsoDateSchema } from '../schemas/common.ts'
@@ -13,6 +13,7 @@ import { formatProposal } from '../services/proposal-table.ts'
 import { DEFAULT_HORIZON_WEEKS, loadScenario, scenarioProblem, ScenarioError } from '../services/scenario.ts'
 import { openDatabase } from '../store/db.ts'
 import { CliError } from './errors.ts'
+import { parseLang } from './options.ts'
 
 function parseDate(value: string): string {
   if (!IsoDateSchema.safeParse(value).success) throw new InvalidArgumentError('must be a real date, YYYY-MM-DD')
@@ -26,11 +27,6 @@ function parseWeeks(value: string): number {
 }
 
 type Options = { scenario?: string; json?: boolean; runDate?: string; horizonWeeks?: number; greedy?: boolean; commit?: boolean; db?: string; lang: Lang }
-
-function parseLang(value: string): Lang {
-  if (!(LANGS as readonly string[]).includes(value)) throw new InvalidArgumentError('must be nb or en')
-  return value as Lang
-}
 
 /** The API's proposal object: details in the chosen language, and only the wire's fields. */
 function wire(proposal: Renderable, lang: Lang, nameOf: NameOf): string {

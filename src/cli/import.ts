@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import type { Caller } from '../auth/caller.ts'
@@ -9,12 +9,7 @@ import { createDufCipher } from '../store/crypto.ts'
 import { openDatabase } from '../store/db.ts'
 import { createReferralRepository } from '../store/referral-repository.ts'
 import { CliError } from './errors.ts'
-import { parseMunicipality } from './options.ts'
-
-function parseLang(value: string): Lang {
-  if (value !== 'nb' && value !== 'en') throw new InvalidArgumentError('must be nb or en')
-  return value
-}
+import { parseLang, parseMunicipality } from './options.ts'
 
 export function registerImport(program: Command): void {
   program

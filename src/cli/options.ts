@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander'
 import { ROLES, type Role } from '../auth/caller.ts'
+import { LANGS, type Lang } from '../i18n/index.ts'
 
 /** Commander option parsers shared by the commands. */
 export function parsePort(value: string): number {
@@ -16,4 +17,9 @@ export function parseMunicipality(value: string): string {
 export function parseRole(value: string): Role {
   if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`)
   return value as Role
+}
+
+export function parseLang(value: string): Lang {
+  if (!(LANGS as readonly string[]).includes(value)) throw new InvalidArgumentError('must be nb or en')
+  return value as Lang
 }

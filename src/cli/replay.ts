@@ -6,7 +6,9 @@ import { progressBar } from '../replay/progress.ts'
 import { comparisonTable, writeReport } from '../replay/report.ts'
 import { simulate } from '../replay/simulate.ts'
 import { loadScenario, ScenarioError } from '../services/scenario.ts'
+import type { Lang } from '../i18n/index.ts'
 import { CliError } from './errors.ts'
+import { parseLang } from './options.ts'
 
 function parseSeed(value: string): number {
   const n = Number(value)
@@ -31,7 +33,8 @@ export function registerReplay(program: Command): void {
     .option('--policy <list>', 'comma-separated: fifo, edf, optimised, corona-2020, or policy .json files (default: the scenario\'s policy, else optimised)')
     .option('--seed <n>', 'seed for no-shows and cancellations (default: the scenario\'s seed, else 1)', parseSeed)
     .option('--out <dir>', 'where metrics.json, weekly.csv and the SVG charts go (default ./out/<scenario name>)')
-    .action(async (file: string, opts: { policy?: string; seed?: number; out?: string }) => {
+    .option('--lang <nb|en>', 'language of the charts (default nb)', parseLang, 'nb' as Lang)
+    .action(async (file: string, opts: { policy?: string; seed?: number; out?: string; lang: Lang }) => {
       let runs: ReplayMetrics[]
       let name: string
       try {
@@ -54,7 +57,7 @@ export function registerReplay(program: Command): void {
         throw err
       }
       const dir = opts.out ?? defaultReportDir(name)
-      const files = await writeReport(dir, name, runs)
+      const files = await writeReport(dir, name, runs, opts.lang)
       process.stdout.write(`${name}: ${runs[0]!.from} to ${runs[0]!.to}, seed ${runs[0]!.seed}\n\n`)
       process.stdout.write(comparisonTable(runs))
       process.stdout.write(`\nWrote ${files.join(', ')}\n`)

@@ -4,6 +4,14 @@ import type { Messages } from './nb.ts'
 export const en: Messages = {
   languageName: { nb: 'Norsk (bokmål)', en: 'English' },
 
+  chart: {
+    title: { backlog: 'Waiting for a first session, per week', withinDeadlineShareToDate: 'Ordinary referrals seen within the deadline, to date', withinTargetShareToDate: 'All referrals seen by their target date, to date' },
+    axis: { backlog: 'waiting for a first session', withinDeadlineShareToDate: 'seen within the deadline', withinTargetShareToDate: 'seen by the target date' },
+    week: 'week (Monday)',
+    policy: 'policy',
+    sameLines: 'Each policy has its own dash pattern; where lines lie on top of each other, the policies give the same result.',
+  },
+
   explain: {
     ruleWords: {
       deadline: 'participants who could still be seen before their deadline, more urgent ones first',

@@ -6,6 +6,15 @@ export const nb = {
   /** Language names, as the switch shows them (each in its own language). */
   languageName: { nb: 'Norsk (bokmål)', en: 'English' },
 
+  /** The replay's line charts (SVG files from the CLI, images on the analyst's page). */
+  chart: {
+    title: { backlog: 'Venter på første time, per uke', withinDeadlineShareToDate: 'Ordinære henvisninger sett innen fristen, så langt', withinTargetShareToDate: 'Alle henvisninger sett innen måldatoen, så langt' },
+    axis: { backlog: 'venter på første time', withinDeadlineShareToDate: 'sett innen fristen', withinTargetShareToDate: 'sett innen måldatoen' },
+    week: 'uke (mandag)',
+    policy: 'regel',
+    sameLines: 'Hver regel har sitt eget strekmønster; der linjene ligger oppå hverandre, gir reglene samme resultat.',
+  },
+
   /** Why a referral waits, and what decided: rendered from the solver's explanations (src/services/explain.ts). Dates come formatted. */
   explain: {
     /** Whom each priority rule favours; the rule's policy identifier is added in brackets. */

@@ -143,7 +143,7 @@ export function capacityTable(input: {
   for (let w = 0; w < count; w++) {
     cumulativeNeeded += needed[w]!
     cumulativeAvailable += available[w]!
-    weeks.push({ week: addDays(first, 7 * w), due: due[w]!, neededHours: needed[w]!, availableHours: available[w]!, cumulativeNeeded, cumulativeAvailable, shortfallHours: worstEndingAt[w]! })
+    weeks.push({ week: addDays(first, 7 * w), due: due[w]!, neededHours: hours(needed[w]!), availableHours: hours(available[w]!), cumulativeNeeded: hours(cumulativeNeeded), cumulativeAvailable: hours(cumulativeAvailable), shortfallHours: hours(worstEndingAt[w]!) })
   }
   const peakShortfallHours = worstWindow === null ? 0 : worstWindow.neededHours - worstWindow.availableHours
   const day = input.policyOn(from).workingDay
@@ -152,10 +152,10 @@ export function capacityTable(input: {
     from,
     to,
     weeks,
-    neededHours: cumulativeNeeded,
-    availableHours: cumulativeAvailable,
-    peakShortfallHours,
-    worstWindow,
+    neededHours: hours(cumulativeNeeded),
+    availableHours: hours(cumulativeAvailable),
+    peakShortfallHours: hours(peakShortfallHours),
+    worstWindow: worstWindow && { ...worstWindow, neededHours: hours(worstWindow.neededHours), availableHours: hours(worstWindow.availableHours) },
     missingCounsellorDays: Math.ceil(peakShortfallHours / dayHours),
     unreachableOnArrival,
     dueAfterPeriod,
@@ -163,6 +163,9 @@ export function capacityTable(input: {
     targets: TARGET_BASES,
   }
 }
+
+/** Hours to the hundredth, as they are shown: sums of fractions (a group seat is 0.2 h) would print 58.400000000000006. */
+const hours = (x: number): number => Math.round(x * 100) / 100
 
 /**
  * The first date a referral's session could fall on: known from its referral (or the period's

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as vega from 'vega'
 import * as vl from 'vega-lite'
+import { messages, type Lang } from '../i18n/index.ts'
 import type { ReplayMetrics, WeekMetrics } from './metrics.ts'
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)} %`)
@@ -65,25 +66,37 @@ export function weeklyCsv(runs: readonly ReplayMetrics[]): string {
   return lines.join('\n') + '\n'
 }
 
-/** A line per policy over the weeks, as SVG. */
-export async function lineChart(runs: readonly ReplayMetrics[], field: 'backlog' | 'withinDeadlineShareToDate' | 'withinTargetShareToDate', title: string): Promise<string> {
-  const values = runs.flatMap((m) => m.weeks.map((w) => ({ policy: m.policy, week: w.week, value: w[field] })))
+export type ChartField = 'backlog' | 'withinDeadlineShareToDate' | 'withinTargetShareToDate'
+
+/**
+ * A line per policy over the weeks, as SVG, with its texts in `lang`. Policies with equal results
+ * would draw one line over the other and hide it: each policy also gets its own dash pattern, and
+ * the subtitle says so.
+ */
+export async function lineChart(runs: readonly ReplayMetrics[], field: ChartField, lang: Lang, scenarioName?: string): Promise<string> {
+  const m = messages(lang).chart
+  const values = runs.flatMap((r) => r.weeks.map((w) => ({ policy: r.policy, week: w.week, value: w[field] })))
+  const byPolicy = { field: 'policy', type: 'nominal', title: m.policy } as const
   const spec: vl.TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title,
+    title: { text: scenarioName ? `${scenarioName}: ${m.title[field]}` : m.title[field], ...(runs.length > 1 && { subtitle: m.sameLines }) },
     width: 640,
     height: 280,
     data: { values },
-    mark: { type: 'line', point: true },
+    mark: { type: 'line', point: { filled: false, size: 40 }, strokeWidth: 2 },
     encoding: {
-      x: { field: 'week', type: 'temporal', title: 'week (Monday)' },
+      // Ticks on the Mondays themselves, dated in full: vega's own ticks fall on Sundays and label
+      // one on 1 January with the year alone. Dates are UTC midnights, so no zone shifts a day.
+      x: { field: 'week', type: 'temporal', title: m.week, scale: { type: 'utc' }, axis: { values: mondayTicks(runs), format: '%d.%m.%Y', labelAngle: -30 } },
       y: {
         field: 'value',
         type: 'quantitative',
-        title: field === 'backlog' ? 'referrals waiting for a first session' : field === 'withinDeadlineShareToDate' ? 'ordinary referrals seen within deadline' : 'referrals seen by their target date',
+        title: m.axis[field],
         ...(field !== 'backlog' && { axis: { format: '%' }, scale: { domain: [0, 1] } }),
       },
-      color: { field: 'policy', type: 'nominal' },
+      // The legend draws a stretch of each line, so its dash pattern shows, not only its colour.
+      color: { ...byPolicy, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300 } },
+      strokeDash: byPolicy,
     },
   }
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' })
@@ -94,16 +107,23 @@ export async function lineChart(runs: readonly ReplayMetrics[], field: 'backlog'
   }
 }
 
+/** At most ten of the replay's Mondays, evenly spaced, as UTC timestamps. */
+function mondayTicks(runs: readonly ReplayMetrics[]): number[] {
+  const weeks = runs[0]?.weeks.map((w) => w.week) ?? []
+  const step = Math.max(1, Math.ceil(weeks.length / 10))
+  return weeks.filter((_, i) => i % step === 0).map((d) => Date.parse(`${d}T00:00:00Z`))
+}
+
 /** Writes metrics.json, weekly.csv, backlog.svg, within-deadline.svg and within-target.svg; returns the paths. */
-export async function writeReport(dir: string, scenarioName: string, runs: readonly ReplayMetrics[]): Promise<string[]> {
+export async function writeReport(dir: string, scenarioName: string, runs: readonly ReplayMetrics[], lang: Lang = 'nb'): Promise<string[]> {
   mkdirSync(dir, { recursive: true })
   const files: [string, string][] = [
     ['metrics.json', JSON.stringify({ scenario: scenarioName, policies: runs }, null, 2) + '\n'],
     ['weekly.csv', weeklyCsv(runs)],
-    ['backlog.svg', await lineChart(runs, 'backlog', `${scenarioName}: backlog per week`)],
-    ['within-deadline.svg', await lineChart(runs, 'withinDeadlineShareToDate', `${scenarioName}: ordinary referrals seen within deadline (to date)`)],
+    ['backlog.svg', await lineChart(runs, 'backlog', lang, scenarioName)],
+    ['within-deadline.svg', await lineChart(runs, 'withinDeadlineShareToDate', lang, scenarioName)],
     // Corona and ukraine referrals have no legal deadline; their stated targets are in metrics.json.
-    ['within-target.svg', await lineChart(runs, 'withinTargetShareToDate', `${scenarioName}: all referrals seen by their target date (to date)`)],
+    ['within-target.svg', await lineChart(runs, 'withinTargetShareToDate', lang, scenarioName)],
   ]
   return files.map(([name, text]) => {
     const path = join(dir, name)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { lineChart } from '../replay/report.ts'
+import { lineChart, type ChartField } from '../replay/report.ts'
+import type { Lang } from '../i18n/index.ts'
 import { createReplayPool, type ReplayJobResult } from '../replay/worker.ts'
 import type { ReplayBody } from '../schemas/replay.ts'
 
@@ -42,8 +43,8 @@ export function createReplayJobs() {
     get(id: string, by: string): ReplayJobState | undefined {
       return owner.get(id) === by ? jobs.get(id) : undefined
     },
-    async chart(state: ReplayJobState & { status: 'done' }, field: 'backlog' | 'withinDeadlineShareToDate' | 'withinTargetShareToDate', title: string): Promise<string> {
-      return lineChart(state.result.policies, field, title)
+    async chart(state: ReplayJobState & { status: 'done' }, field: ChartField, lang: Lang): Promise<string> {
+      return lineChart(state.result.policies, field, lang)
     },
     close: () => pool.close(),
   }

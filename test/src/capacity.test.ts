@@ -98,3 +98,13 @@ t.test('tildeling capacity: the weekly table, the stated targets and the answer;
   t.equal(bad.code, 1, 'a target share above 1 exits 1')
   t.equal(bad.stderr.trim().split('\n').length, 1, 'with one line on stderr')
 })
+
+t.test('hours are given to the hundredth: group seats of 0.2 h do not add up to 58.400000000000006', async (t) => {
+  // 14 ukraine referrals, each a 60-minute session and one seat (180/15 min = 0.2 h) of a group meeting: 14 x 1.2 h = 16.8 h.
+  const seats = Array.from({ length: 14 }, (_, i) => referral(`u${i}`, { track: 'ukraine', referredOn: '2025-03-03' }))
+  const table = capacityTable({ referrals: seats, counsellors: [mondays], policyOn: () => policy, from: '2025-03-10', to: '2025-06-29' })
+  const sessionHours = policy.sessionMinutes.ukraine / 60
+  t.equal(table.neededHours, Math.round(14 * (sessionHours + 0.2) * 100) / 100, 'the total is the sum, to the hundredth')
+  const all = [table.neededHours, table.availableHours, table.peakShortfallHours, ...table.weeks.flatMap((w) => [w.neededHours, w.availableHours, w.cumulativeNeeded, w.cumulativeAvailable, w.shortfallHours])]
+  t.same(all.filter((h) => String(h).replace(/^\d+\.?/, '').length > 2), [], 'no hour figure has more than two decimals')
+})

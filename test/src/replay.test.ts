@@ -7,7 +7,7 @@ import { promisify } from 'node:util'
 import { addDays, isWorkingDay } from '../../solver/calendar.ts'
 import type { ReplayMetrics } from '../../src/replay/metrics.ts'
 import { BUILT_IN_POLICIES, resolveReplayPolicy } from '../../src/replay/policies.ts'
-import { comparisonTable, weeklyCsv } from '../../src/replay/report.ts'
+import { comparisonTable, lineChart, weeklyCsv } from '../../src/replay/report.ts'
 import { simulate } from '../../src/replay/simulate.ts'
 import { parseScenario, ScenarioError } from '../../src/services/scenario.ts'
 
@@ -167,6 +167,22 @@ t.test('the report: one column per policy, one CSV row per policy and week', asy
   t.match(table, /ordinary within deadline/, 'the table shows the share within deadline')
   const csv = weeklyCsv(runs).trim().split('\n')
   t.equal(csv.length, 1 + runs[0]!.weeks.length * 2, 'a header and a row per policy and week')
+})
+
+t.test('the charts: equal policies both show, ticks on Mondays with full dates, texts in the chosen language', async (t) => {
+  const s = scenario()
+  const one = simulate(s, BUILT_IN_POLICIES.optimised!).metrics
+  const twin = { ...one, policy: 'optimised-copy' } // the same results under another name
+  const svg = await lineChart([one, twin], 'backlog', 'nb')
+  const dashes = new Set([...svg.matchAll(/stroke-dasharray="([^"]+)"/g)].map((m) => m[1]))
+  t.ok(dashes.size >= 2, `each policy draws its line with its own dash pattern (${[...dashes].join(' | ')}), so one cannot hide the other`)
+  t.match(svg, 'der linjene ligger oppå hverandre', 'and the subtitle says what lines on top of each other mean')
+  const labels = [...svg.matchAll(/>(\d{2})\.(\d{2})\.(\d{4})</g)].map((m) => `${m[3]}-${m[2]}-${m[1]}`)
+  t.ok(labels.length >= 2, `the week axis is labelled with dates (${labels.join(', ')})`)
+  t.same(labels.filter((d) => new Date(`${d}T00:00:00Z`).getUTCDay() !== 1), [], 'every tick is a Monday')
+  t.notMatch(svg, />(19|20)\d\d</, 'no tick labelled with a year alone')
+  t.match(svg, 'uke (mandag)', 'axis titles in bokmål')
+  t.match(await lineChart([one], 'backlog', 'en'), 'week (Monday)', 'and in English on request')
 })
 
 t.test('tildeling replay: a table on stdout, files in --out, no progress bar off a terminal; bad input one line, exit 1', async (t) => {

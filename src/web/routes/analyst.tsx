@@ -86,7 +86,7 @@ const analystRoutes: FastifyPluginAsync = async (app) => {
     const { state } = job(request)
     const name = (request.params as { chart: string }).chart.replace(/\.svg$/, '') as keyof typeof CHARTS
     if (!(name in CHARTS) || state.status !== 'done') throw new BadRequest('no such chart')
-    const svg = await jobs.chart(state, CHARTS[name], pageContext(request, reply).t.web.replay.chartAlt[name])
+    const svg = await jobs.chart(state, CHARTS[name], pageContext(request, reply).lang)
     return reply.type('image/svg+xml').send(svg)
   })
 
