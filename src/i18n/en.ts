@@ -569,7 +569,7 @@ export const en: Messages = {
       show: 'Show',
       kind: { note: 'Note in IMDi-nett', 'participant-overview': "Participant's overview" },
       openHeading: 'Open tasks',
-      doneHeading: 'Done',
+      doneHeading: (days: number) => `Done in the last ${days} days`,
       noneOpen: 'No open tasks.',
       openCaption: (n: number) => (n === 1 ? '1 open task, sorted by due date' : `${n} open tasks, sorted by due date`),
       doneCaption: (n: number) => (n === 1 ? '1 task done' : `${n} tasks done`),

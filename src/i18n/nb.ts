@@ -578,7 +578,7 @@ export const nb = {
       show: 'Vis',
       kind: { note: 'Notat i IMDi-nett', 'participant-overview': 'Deltakerens oversikt' },
       openHeading: 'Åpne oppgaver',
-      doneHeading: 'Gjort',
+      doneHeading: (days: number) => `Gjort de siste ${days} dagene`,
       noneOpen: 'Ingen åpne oppgaver.',
       openCaption: (n: number) => (n === 1 ? '1 åpen oppgave, sortert etter frist' : `${n} åpne oppgaver, sortert etter frist`),
       doneCaption: (n: number) => (n === 1 ? '1 oppgave er gjort' : `${n} oppgaver er gjort`),

@@ -90,9 +90,9 @@ function notAnalyst(caller: Caller) {
 /**
  * The tasks of booked sessions, by due date: the centre sees all, a municipality those of its own
  * referrals. `dueBefore` keeps the tasks due earlier than that date; done tasks stay listed with
- * `doneAt`. A cancelled session has no tasks.
+ * `doneAt`, or, with `doneSince` (an instant), only those done since then. A cancelled session has no tasks.
  */
-export function listTasks(deps: TaskDeps, caller: Caller, q: { counsellorId?: string | undefined; dueBefore?: string | undefined } = {}): TaskLine[] {
+export function listTasks(deps: TaskDeps, caller: Caller, q: { counsellorId?: string | undefined; dueBefore?: string | undefined; doneSince?: string | undefined } = {}): TaskLine[] {
   notAnalyst(caller)
   const policyOn = policyOnDate(deps.settings)
   const municipality = caller.role === 'municipality' ? caller.municipality : undefined
@@ -100,6 +100,7 @@ export function listTasks(deps: TaskDeps, caller: Caller, q: { counsellorId?: st
     .sessions({ counsellorId: q.counsellorId, municipality })
     .flatMap((s) => taskOf(s, policyOn) ?? [])
     .filter((t) => q.dueBefore === undefined || t.dueOn < q.dueBefore)
+    .filter((t) => q.doneSince === undefined || t.doneAt === undefined || epochMs(t.doneAt) >= epochMs(q.doneSince))
     .sort((a, b) => a.dueOn.localeCompare(b.dueOn) || epochMs(a.start) - epochMs(b.start) || a.id.localeCompare(b.id))
 }
 

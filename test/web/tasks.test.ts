@@ -49,6 +49,9 @@ t.test('tasks', async (t) => {
   // open; the note of a session next week cannot be written yet.
   const held = book(own, 'kari', addDays(today, -10))
   book(ownLater, 'kari', addDays(today, 7))
+  // A note done 40 days ago is history: the page lists only the last 30 days' done tasks.
+  const old = book(ownLater, 'kari', addDays(today, -60))
+  db.prepare("INSERT INTO task_completions (session_id, kind, done_at, done_by) VALUES (?, 'note', ?, 'earlier@example.no')").run(old, new Date(Date.now() - 40 * 86_400_000).toISOString())
   const coming = book(ukraine, 'per', addDays(today, 21))
   book(other, 'per', addDays(today, -2))
   const doneAt = (sessionId: string) => (db.prepare('SELECT done_at AS d FROM task_completions WHERE session_id = ?').get(sessionId) as { d: string } | undefined)?.d
@@ -69,6 +72,7 @@ t.test('tasks', async (t) => {
     t.equal(await row('U-202').getByRole('button').count(), 1, 'an overview can be marked done before its session')
     t.equal(await row('O-104').getByRole('button').count(), 0, 'a note cannot before its session')
     t.match(await row('O-104').textContent(), 'Skrives etter timen', 'and the row says why')
+    t.equal(await page.getByRole('table', { name: /er gjort/ }).count(), 0, 'a task done 40 days ago is not listed')
     await assertAccessible(t, page, 'tasks')
     t.same(await brokenLinks(page), [], 'every link on the page leads somewhere')
 
@@ -95,8 +99,10 @@ t.test('tasks', async (t) => {
     t.match(page.url(), /dueBefore=.*marked=1|marked=1.*dueBefore=/, 'as it was filtered')
     t.match(await page.getByRole('status').textContent(), 'Oppgaven er merket som gjort.', 'the page says so')
     t.ok(doneAt(held), 'the completion is stored')
-    const done = page.getByRole('table', { name: /gjort/ })
+    const done = page.getByRole('table', { name: /er gjort/ })
     t.match(await done.getByRole('row').filter({ hasText: 'O-101' }).textContent(), /Notat i IMDi-nett.*Gjort/, 'the note is now listed as done')
+    t.equal(await done.getByRole('row').count(), 2, 'alone among the done ones (the old one stays out)')
+    t.equal(await page.getByRole('heading', { name: 'Gjort de siste 30 dagene' }).count(), 1, 'under a heading that says how far back')
     t.equal(await page.getByText('Ingen åpne oppgaver.').count(), 1, 'and no open task is left before tomorrow')
     await assertAccessible(t, page, 'tasks after marking')
     t.same(errors, [], 'no script or CSP error')

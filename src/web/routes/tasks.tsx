@@ -9,6 +9,9 @@ import { pageContext, personCaller, requirePerson, safeBack, sendPage } from '..
 import { parseDateInput, text, type FormBody } from '../forms.ts'
 import { TasksPage } from '../views/tasks.tsx'
 
+/** How far back the page lists tasks done (the list is for the work at hand; the API gives them all). */
+export const DONE_SHOWN_DAYS = 30
+
 /** The tasks page: the coordinator's (all, by counsellor and due date) and a programme advisor's (own referrals), on the API's service. */
 const taskPages: FastifyPluginAsync = async (app) => {
   const deps = { tasks: createTaskRepository(app.db), settings: createSettingsRepository(app.db) }
@@ -24,14 +27,16 @@ const taskPages: FastifyPluginAsync = async (app) => {
     const badDate = dueBefore !== undefined && !IsoDateSchema.safeParse(dueBefore).success
     const counsellorId = centre && q.counsellorId ? q.counsellorId : undefined
     const now = new Date()
-    // A date that is no date filters nothing; the page says so at the field.
-    const rows = listTasks(deps, caller, { counsellorId, dueBefore: badDate ? undefined : dueBefore }).map((r) => ({ ...r, blocked: whyNotDone(caller, r, now) }))
+    // A date that is no date filters nothing; the page says so at the field. Done tasks: the recent ones.
+    const doneSince = new Date(now.getTime() - DONE_SHOWN_DAYS * 86_400_000).toISOString()
+    const rows = listTasks(deps, caller, { counsellorId, dueBefore: badDate ? undefined : dueBefore, doneSince }).map((r) => ({ ...r, blocked: whyNotDone(caller, r, now) }))
     const view = {
       rows,
       labels: referralLabels(app.store.referrals, caller, rows.map((r) => r.referralId)),
       counsellors: centre ? app.store.counsellors.list().map((c) => ({ id: c.id, name: c.name })) : undefined,
       values: { counsellorId, dueBefore: typed },
       today: todayInOslo(now),
+      doneDays: DONE_SHOWN_DAYS,
     }
     const errors = badDate ? { dueBefore: ctx.t.web.tasks.dueBeforeInvalid } : undefined
     return sendPage(reply, TasksPage({ ctx, view, errors, notice: q.marked ? ctx.t.web.tasks.marked : undefined }), badDate ? 400 : 200)

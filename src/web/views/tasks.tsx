@@ -15,6 +15,8 @@ export type TasksView = {
   readonly counsellors?: readonly { readonly id: string; readonly name: string }[] | undefined
   readonly values: { readonly counsellorId?: string | undefined; readonly dueBefore?: string | undefined }
   readonly today: string
+  /** Done tasks are listed for this many days after they were done. */
+  readonly doneDays: number
 }
 
 export function TasksPage({ ctx, view, errors, notice }: { ctx: PageContext; view: TasksView; errors?: FieldErrors; notice?: string | undefined }) {
@@ -121,7 +123,7 @@ export function TasksPage({ ctx, view, errors, notice }: { ctx: PageContext; vie
       {done.length > 0 && (
         <section aria-labelledby="tasks-done">
           <h2 class="ds-heading" data-size="sm" id="tasks-done">
-            {t.doneHeading}
+            {t.doneHeading(view.doneDays)}
           </h2>
           <div class="app-table-wrap">
             <table class="ds-table" data-border="true">
