@@ -73,3 +73,17 @@ t.test('a cancelled session overlapping the proposal does not stop the commit', 
   db.prepare(`UPDATE sessions SET status = 'cancelled'`).run()
   t.same(repo.commit(run.id), { ok: true, booked: 2 }, 'a cancelled session frees its time')
 })
+
+t.test('a run built on an older state is refused as stale and books nothing; a second commit of a committed run is refused', async (t) => {
+  const { db, repo, run } = setup(t)
+  db.prepare('UPDATE centre_state SET version = version + 1 WHERE id = 1').run()
+  const version = stateVersion(db)
+  t.same(repo.commit(run.id), { ok: false, why: 'state-moved', builtOn: version - 1, now: version }, 'the state moved since the run')
+  t.same(everything(db), { sessions: [], outbox: [], runs: ['stale'], version }, 'nothing booked, the run marked stale, the version unmoved')
+  t.same(repo.commit(run.id), { ok: false, why: 'not-proposed', status: 'stale' }, 'a stale run stays refused')
+  t.same(repo.commit('no-such-run'), { ok: false, why: 'not-found' }, 'an unknown run is not found')
+  const fresh = repo.create({ runDate: '2099-02-23', horizonWeeks: 4, proposal: JSON.parse(db.prepare('SELECT proposal FROM allocations WHERE id = ?').pluck().get(run.id) as string), stateVersion: version })
+  t.same(repo.commit(fresh.id), { ok: true, booked: 2 }, 'the same proposal built on the current state commits')
+  t.same(repo.commit(fresh.id), { ok: false, why: 'not-proposed', status: 'committed' }, 'and only once')
+  t.equal(db.prepare(`SELECT count(*) FROM sessions WHERE status = 'booked'`).pluck().get(), 2, 'its two sessions booked once')
+})
