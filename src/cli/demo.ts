@@ -6,6 +6,8 @@ import { openDatabase } from '../store/db.ts'
 import { createKeyRepository } from '../store/key-repository.ts'
 import { createUserRepository, type UserRepository } from '../store/user-repository.ts'
 import type { Role } from '../auth/caller.ts'
+import { CliError } from './errors.ts'
+import { parsePort } from './options.ts'
 import { loginLink } from './users.ts'
 
 /** One demo account per role: the people who use the web application. */
@@ -23,7 +25,6 @@ function demoSignInTokens(users: UserRepository): { role: Role; email: string; t
     token: users.findByEmail(a.email) ? users.reissue(a.email) : users.create(a).token,
   }))
 }
-import { parsePort } from './options.ts'
 
 /** The ready-to-paste commands, with the keys filled in. */
 export function demoInstructions(url: string, coordinatorKey: string, municipalityKey: string, dbPath: string, signIn: readonly { role: Role; email: string; token: string }[] = []): string {
@@ -70,6 +71,13 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { port?: number; db?: string }) => {
       const config = readConfig()
       const dbPath = opts.db ?? config.dbPath
+      const port = opts.port ?? config.port
+      // Listen first: on a busy port nothing is loaded and no key or sign-in link is made in vain.
+      // Request logs would bury the instructions; LOG_LEVEL=info brings them back.
+      const server = await startServer({ dbPath, port, host: config.host, secret: config.secret, logLevel: process.env.LOG_LEVEL ?? 'error' }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') throw new CliError(`port ${port} is in use: stop what runs there, or choose another port with --port or PORT`)
+        throw err
+      })
       const db = openDatabase(dbPath)
       let keys
       let signIn
@@ -86,8 +94,8 @@ export function registerDemo(program: Command): void {
       } finally {
         db.close()
       }
-      // Request logs would bury the instructions; LOG_LEVEL=info brings them back.
-      const server = await startServer({ dbPath, port: opts.port ?? config.port, host: config.host, secret: config.secret, logLevel: process.env.LOG_LEVEL ?? 'warn' })
+      // Said here in words: the server's own warning is a log line, which the demo keeps quiet.
+      if (!config.secret) process.stdout.write('Note: TILDELING_SECRET is not set, so referrals carrying a DUF number are refused. Set it to a long random string to store DUF numbers encrypted.\n')
       process.stdout.write(demoInstructions(server.url, keys.coordinator, keys.municipality, dbPath, signIn))
     })
 }

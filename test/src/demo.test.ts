@@ -62,6 +62,8 @@ t.test('tildeling demo on a real loopback port: the printed curl steps work', as
     })
     child.on('exit', (code) => reject(new Error(`demo exited ${code}: ${out}`)))
   })
+  t.notMatch(out, /^\{/m, 'no JSON log line in the human output')
+  t.match(out, 'TILDELING_SECRET is not set', 'the missing secret is said in words')
   const url = /served at (http:\/\/\S+) /.exec(out)?.[1]
   const key = /Coordinator key \(shown once\):\s+(\S+)/.exec(out)?.[1]
   if (!url || !key) throw new Error(`no url or key in: ${out}`)
@@ -73,4 +75,35 @@ t.test('tildeling demo on a real loopback port: the printed curl steps work', as
   t.equal(committed.status, 200, 'and commits')
   const ics = await fetch(`${url}/v1/counsellors/kari/calendar.ics`, { headers: { authorization: headers.authorization } })
   t.match(await ics.text(), /BEGIN:VEVENT/, "kari's calendar has events")
+})
+
+t.test('tildeling demo on a busy port: one line, exit 1, and nothing loaded or created', async (t) => {
+  const { execFile } = await import('node:child_process')
+  const { createServer } = await import('node:net')
+  const { existsSync, mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { openDatabase } = await import('../../src/store/db.ts')
+  const dir = mkdtempSync(join(tmpdir(), 'tildeling-demo-busy-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const busy = createServer()
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => busy.close())
+  const port = (busy.address() as { port: number }).port
+  const dbPath = join(dir, 'demo.db')
+  const root = new URL('../..', import.meta.url).pathname
+  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    execFile(process.execPath, ['--import=tsx', 'src/cli/main.ts', 'demo', '--port', String(port), '--db', dbPath], { cwd: root }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    ),
+  )
+  t.equal(result.code, 1, 'exits 1')
+  t.equal(result.stderr, `tildeling: port ${port} is in use: stop what runs there, or choose another port with --port or PORT\n`, 'says so in one line')
+  t.equal(result.stdout, '', 'and prints no keys or sign-in links')
+  if (existsSync(dbPath)) {
+    const db = openDatabase(dbPath)
+    t.teardown(() => db.close())
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    t.same({ keys: count('api_keys'), users: count('users'), referrals: count('referrals') }, { keys: 0, users: 0, referrals: 0 }, 'no key, account or referral was created')
+  }
 })
