@@ -59,6 +59,8 @@ type Context = {
   readonly owns: (counsellorId: string, municipality: string) => boolean
   /** Group meetings already planned in this run (other languages) between two dates: explanations name them. */
   readonly meetingsBetween: (from: IsoDate, to: IsoDate) => number
+  /** Counsellor-days a meeting of this language may not use: its time is needed by someone ranked above (meeting-order.ts). */
+  readonly closed: (language: string, day: BookDay) => boolean
 }
 
 type LanguagePlan = { readonly groups: readonly PlannedGroup[]; readonly awaiting: ReadonlyMap<string, Awaiting> }
@@ -68,7 +70,8 @@ export type Awaiting = { readonly detail: string; readonly explanation: Explanat
 
 /**
  * `candidates` in priority order. `owns(counsellorId, municipality)` says whether a counsellor is a
- * fixed contact of a municipality.
+ * fixed contact of a municipality. `closed(language, day)`: a counsellor-day no meeting of that
+ * language may use (prepare() closes those where a meeting took time someone ranked above needed).
  */
 export function planGroups(
   candidates: readonly GroupCandidate[],
@@ -78,6 +81,7 @@ export function planGroups(
   horizonEnd: IsoDate,
   owns: (counsellorId: string, municipality: string) => boolean,
   options: GroupOptions = {},
+  closed: (language: string, day: BookDay) => boolean = () => false,
 ): GroupPlan {
   const opts = { ...DEFAULT_OPTIONS, ...options }
   const groups: PlannedGroup[] = []
@@ -88,6 +92,7 @@ export function planGroups(
     lastGroupDay: addDays(horizonEnd, -policy.groupMeeting.daysBeforeIndividual),
     owns,
     meetingsBetween: (from, to) => groups.filter((g) => g.day.date >= from && g.day.date <= to).length,
+    closed,
   }
   const byLanguage = new Map<string, GroupCandidate[]>()
   for (const c of candidates) byLanguage.set(c.referral.language, [...(byLanguage.get(c.referral.language) ?? []), c])
@@ -167,7 +172,7 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
   const rooms: { date: IsoDate; meetings: number }[] = []
   for (const [date, sameDay] of book.byDate) {
     let blocks = 0
-    for (const x of sameDay) blocks += book.capacity(x, minutes)
+    for (const x of sameDay) if (!ctx.closed(language, x)) blocks += book.capacity(x, minutes)
     const meetings = Math.min(blocks, book.interpreterLeft(language, date))
     if (meetings >= 1) rooms.push({ date, meetings })
   }
@@ -259,7 +264,7 @@ function formLp(language: string, list: readonly GroupCandidate[], ctx: Context,
   for (const d of [...onDate.keys()].sort((a, b) => a - b)) {
     for (const meeting of splitMeetings(onDate.get(d)!, maxParticipants)) {
       const municipality = mostCommon(meeting.map((r) => r.municipality))
-      const sameDay = book.byDate.get(rooms[d]!.date) ?? []
+      const sameDay = (book.byDate.get(rooms[d]!.date) ?? []).filter((x) => !ctx.closed(language, x))
       const ordered = [...sameDay.filter((x) => ctx.owns(x.counsellorId, municipality)), ...sameDay.filter((x) => !ctx.owns(x.counsellorId, municipality))]
       let placed: [BookDay, number] | null = null
       for (const x of ordered) {
@@ -446,7 +451,7 @@ function formGreedy(language: string, candidates: readonly GroupCandidate[], ctx
     let earliest = ctx.leadDate
     for (const c of chunk) if (earliestOf(c.referral, ctx) > earliest) earliest = earliestOf(c.referral, ctx)
     const municipality = mostCommon(chunk.map((c) => c.referral.municipality))
-    const found = findDay(book, earliest, lastGroupDay, minutes, language, (id) => ctx.owns(id, municipality))
+    const found = findDay(book, earliest, lastGroupDay, minutes, language, (id) => ctx.owns(id, municipality), (x) => ctx.closed(language, x))
     if (found === null) {
       for (const c of chunk) awaiting.set(c.referral.id, noRoomWhy(language, earliest, lastGroupDay, ctx, ctx.meetingsBetween(earliest, lastGroupDay)))
       continue
@@ -476,11 +481,13 @@ function findDay(
   minutes: number,
   language: string,
   isOwn: (counsellorId: string) => boolean,
+  closed: (day: BookDay) => boolean,
 ): [BookDay, number] | null {
-  for (const [date, sameDay] of book.byDate) {
+  for (const [date, allDay] of book.byDate) {
     if (date < from || date > to) continue
     if (book.interpreterLeft(language, date) < 1) continue
     // On the first date with room, the own counsellor goes first.
+    const sameDay = allDay.filter((x) => !closed(x))
     const ordered = [...sameDay.filter((x) => isOwn(x.counsellorId)), ...sameDay.filter((x) => !isOwn(x.counsellorId))]
     for (const x of ordered) {
       const start = fitOn(x, minutes)

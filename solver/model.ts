@@ -3,9 +3,10 @@
 // language per day, and the requests in priority order. flow.ts and greedy.ts both solve it.
 //
 // For benchmarks (e.g. HiGHS): `buildModel(problem)` (solve.ts) returns the model solve() optimises,
-// after the group meetings are placed. Variables x[r][d] ∈ {0,1} for each referral r and each day d in
-// its candidates (objective cost: the candidate's cost). Rows: Σ_d x[r][d] ≤ 1 per referral;
-// Σ_r x[r][d] ≤ days[d].capacity per counsellor-day; for each `language|date` in interpreterLeft,
+// after the group meetings are placed (and checked against the priority order, meeting-order.ts).
+// Variables x[r][d] ∈ {0,1} for each referral r and each day d in its candidates (objective
+// cost: the candidate's cost). Rows: Σ_d x[r][d] ≤ 1 per referral; Σ_r x[r][d] ≤
+// days[d].capacity per counsellor-day; for each `language|date` in interpreterLeft,
 // Σ x[r][d] over referrals with that limitedLanguage and days on that date ≤ its value. solve()
 // serves `requests` lexicographically in order (a within-deadline request counts only on candidates
 // not `late`); with the deadline rule first, compare: max #within-deadline, then #scheduled, then
@@ -17,6 +18,8 @@ import type { BookDay, DayBook } from './daybook.ts'
 import { createDayBook, interpreterLanguage } from './daybook.ts'
 import type { PlannedGroup } from './groups.ts'
 import { planGroups } from './groups.ts'
+import type { Unseated } from './meeting-order.ts'
+import { checkMeetings, groupRank } from './meeting-order.ts'
 import type { Ranked } from './priority.ts'
 import { compareRanked, rankingRules, waitedTooLong } from './priority.ts'
 import { eligibility } from './rules/index.ts'
@@ -98,13 +101,15 @@ export function horizonEndOf(problem: Problem): IsoDate {
 }
 
 /**
- * `withoutMeeting`: referrals to plan no group meeting for in this run, with why (solve() passes
- * the members of a meeting that would be held for nobody).
+ * Planning rounds before prepare() stops re-planning and drops the meetings still taking capacity
+ * someone ranked above needed. Each round closes at least one counsellor-day to a language; the
+ * scenarios and benchmarks need one to three.
  */
-export function prepare(problem: Problem, groupOptions: GroupOptions = {}, withoutMeeting: ReadonlyMap<string, string> = new Map()): Prepared {
+const MAX_MEETING_ROUNDS = 12
+
+export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prepared {
   const { policy, runDate } = problem
   const horizonEnd = horizonEndOf(problem)
-  const book = createDayBook(problem, horizonEnd)
   const municipalitiesOf = new Map(problem.counsellors.map((c) => [c.id, new Set(c.municipalities)]))
   const owns = (id: string, m: string): boolean => municipalitiesOf.get(id)?.has(m) ?? false
 
@@ -119,51 +124,91 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}, witho
   }
 
   const ctx = { runDate, horizonEnd, policy }
-  const blocked = new Map<string, Blocked>()
+  const ineligible = new Map<string, Blocked>()
   const open: { referral: Referral; el: Extract<Eligibility, { ok: true }> }[] = []
   for (const r of problem.referrals) {
     if (pinnedFirst.has(r.id)) continue
     const groupMeetingOn = pinnedGroupOn.get(r.id)
     const el = eligibility(r, groupMeetingOn !== undefined ? { ...ctx, groupMeetingOn } : ctx)
-    if (!el.ok) blocked.set(r.id, { reason: el.reason, detail: el.detail, explanation: el.explanation })
+    if (!el.ok) ineligible.set(r.id, { reason: el.reason, detail: el.detail, explanation: el.explanation })
     else open.push({ referral: r, el })
   }
 
   // Group meetings first: they fix the members' earliest dates. Priority order decides who is
   // grouped first (ranked as a referral with no deadline: the ukraine track has none).
-  const rank = (r: Referral): Ranked => ({ referral: r, deadline: null, withinDeadline: false, overdue: waitedTooLong(r, runDate, policy) })
-  for (const [id, detail] of withoutMeeting) blocked.set(id, { reason: 'awaiting-group-meeting', detail, explanation: { code: 'group-meeting-outranked', until: horizonEnd } })
-  const needGroup = open
-    .filter((o) => o.el.needsGroupMeeting && !withoutMeeting.has(o.referral.id))
-    .sort((a, b) => compareRanked(rankingRules(policy), rank(a.referral), rank(b.referral)))
-  const plan = planGroups(
-    needGroup.map((o) => ({ referral: o.referral, latest: o.el.window.latest })),
-    book,
-    policy,
-    runDate,
-    horizonEnd,
-    owns,
-    groupOptions,
-  )
-  const groupOn = new Map<string, IsoDate>()
-  for (const g of plan.groups) for (const m of g.members) groupOn.set(m.id, g.day.date)
-  for (const [id, why] of plan.awaiting) blocked.set(id, { reason: 'awaiting-group-meeting', ...why })
+  const rules = rankingRules(policy)
+  const needGroup = open.filter((o) => o.el.needsGroupMeeting).sort((a, b) => compareRanked(rules, groupRank(a.referral, problem), groupRank(b.referral, problem)))
+  const languageOrder = new Map<string, number>()
+  for (const o of needGroup) if (!languageOrder.has(o.referral.language)) languageOrder.set(o.referral.language, languageOrder.size)
 
-  const eligible: { referral: Referral; window: Window; minutes: number }[] = []
-  for (const { referral, el } of open) {
-    if (!el.needsGroupMeeting) {
-      eligible.push({ referral, window: el.window, minutes: el.minutes })
-      continue
+  /** The model with these meetings booked; members without one wait for the reason given. */
+  const build = (groups: readonly PlannedGroup[], awaiting: ReadonlyMap<string, Blocked>, method: Prepared['groupMethod']): Prepared => {
+    const book = createDayBook(problem, horizonEnd)
+    const placed = groups.map((g) => ({ ...g, day: book.days[g.day.index]! }))
+    for (const g of placed) book.book(g.day, g.start, policy.groupMeeting.minutes, g.language)
+    const blocked = new Map(ineligible)
+    for (const [id, why] of awaiting) blocked.set(id, why)
+    const groupOn = new Map<string, IsoDate>()
+    for (const g of placed) for (const m of g.members) groupOn.set(m.id, g.day.date)
+    const eligible: { referral: Referral; window: Window; minutes: number }[] = []
+    for (const { referral, el } of open) {
+      if (!el.needsGroupMeeting) {
+        eligible.push({ referral, window: el.window, minutes: el.minutes })
+        continue
+      }
+      const on = groupOn.get(referral.id)
+      if (on === undefined) continue // awaiting, recorded above
+      const again = eligibility(referral, { ...ctx, groupMeetingOn: on })
+      if (again.ok) eligible.push({ referral, window: again.window, minutes: again.minutes })
+      else blocked.set(referral.id, { reason: again.reason, detail: again.detail, explanation: again.explanation })
     }
-    const on = groupOn.get(referral.id)
-    if (on === undefined) continue // awaiting or left out, recorded above
-    const again = eligibility(referral, { ...ctx, groupMeetingOn: on })
-    if (again.ok) eligible.push({ referral, window: again.window, minutes: again.minutes })
-    else blocked.set(referral.id, { reason: again.reason, detail: again.detail, explanation: again.explanation })
+    const model = buildFromBook(problem, book, eligible, owns)
+    return { horizonEnd, book, model, groups: placed, groupMethod: method, blocked, pinnedFirst, pinnedFollowup, owns }
   }
 
-  const model = buildFromBook(problem, book, eligible, owns)
-  return { horizonEnd, book, model, groups: plan.groups, groupMethod: plan.method, blocked, pinnedFirst, pinnedFollowup, owns }
+  // Plan, check the meetings in priority order (meeting-order.ts), close the counsellor-days where a
+  // meeting took capacity someone ranked above needed, and plan again.
+  const closed = new Set<string>()
+  for (let round = 1; ; round++) {
+    const plan = planGroups(
+      needGroup.map((o) => ({ referral: o.referral, latest: o.el.window.latest })),
+      createDayBook(problem, horizonEnd),
+      policy,
+      runDate,
+      horizonEnd,
+      owns,
+      groupOptions,
+      (language, day) => closed.has(`${language}|${day.index}`),
+    )
+    const awaiting = new Map<string, Blocked>()
+    const unseated: Unseated[] = []
+    const byId = new Map(needGroup.map((o) => [o.referral.id, o.referral]))
+    for (const [id, why] of plan.awaiting) {
+      awaiting.set(id, { reason: 'awaiting-group-meeting', ...why })
+      const e = why.explanation
+      if (e.code === 'group-meeting-no-room' || e.code === 'group-meeting-full') unseated.push({ referral: byId.get(id)!, from: e.from, until: e.until })
+    }
+    const prep = build(plan.groups, awaiting, plan.method)
+    const violations = checkMeetings(problem, horizonEnd, prep.model, prep.groups, unseated, languageOrder, rules)
+    if (violations.size === 0) return prep
+    if (round < MAX_MEETING_ROUNDS) {
+      for (const i of violations) closed.add(`${plan.groups[i]!.language}|${plan.groups[i]!.day.index}`)
+      continue
+    }
+    // Past the last round the meetings still in the way are not held; their members wait.
+    for (const i of violations)
+      for (const m of plan.groups[i]!.members)
+        awaiting.set(m.id, {
+          reason: 'awaiting-group-meeting',
+          detail: `a group meeting in this run would take counsellor time from participants ranked above, so none is planned yet`,
+          explanation: { code: 'group-meeting-outranked', until: horizonEnd },
+        })
+    return build(
+      plan.groups.filter((_, i) => !violations.has(i)),
+      awaiting,
+      plan.method,
+    )
+  }
 }
 
 /** The model solve() optimises for this problem (see the file comment). */

@@ -1,8 +1,10 @@
 // solve(problem, options): the weekly allocation.
 //
 // 1. prepare (model.ts): counsellor-days less pinned sessions, eligibility, group meetings placed
-//    first (groups.ts: small LPs per language, greedy chunking as their fallback), and each
-//    referral's candidate counsellor-days.
+//    first (groups.ts: small LPs per language, greedy chunking as their fallback) and checked in
+//    priority order (meeting-order.ts: none takes capacity someone ranked above its members
+//    needed, else planned again without that counsellor-day), and each referral's candidate
+//    counsellor-days.
 // 2. assign first sessions to counsellor-days: the flow (exact lexicographic priority, network.ts)
 //    or greedy (the hand-coordinator baseline, also the flow's fallback past the time limit).
 // 3. times of day per counsellor-day with packDay; leftover time filled in priority order.
@@ -11,12 +13,13 @@
 import { packDay } from './availability.ts'
 import { addDays, interpreterOrderBy, toOsloDateTime } from './calendar.ts'
 import type { BookDay } from './daybook.ts'
-import { fitOn, interpreterLanguage } from './daybook.ts'
-import type { Holder, Why } from './explain.ts'
+import { createDayBook, fitOn, interpreterLanguage } from './daybook.ts'
+import type { Holder, MeetingHolder, Why } from './explain.ts'
 import { explainShortage, keysOf } from './explain.ts'
 import { emptyUsage, greedyAssign } from './greedy.ts'
 import type { Model, ModelReferral, Prepared } from './model.ts'
 import { OWN_PENALTY, prepare } from './model.ts'
+import { groupRank, meetingRank } from './meeting-order.ts'
 import { flowAssign } from './network.ts'
 import type { Ranked } from './priority.ts'
 import { compareRanked, rankingRules, waitedTooLong } from './priority.ts'
@@ -45,29 +48,10 @@ const DEFAULT_OPTIONS: Required<SolveOptions> = { method: 'flow', timeLimitMs: 2
 type Placed = { readonly day: BookDay; readonly start: number; readonly ranked: Ranked }
 
 export function solve(problem: Problem, options: SolveOptions = {}): Proposal {
-  const started = Date.now()
-  const first = solveOnce(problem, options, new Map())
-  if (first.idle.size === 0) return first.proposal
-  // A group meeting whose members were all outranked for an individual session after it took
-  // three counsellor hours and an interpreter from participants ranked above: plan again without it, once.
-  const { proposal } = solveOnce(problem, options, first.idle)
-  return { ...proposal, stats: { ...proposal.stats, solveMs: Date.now() - started } }
-}
-
-/**
- * The model solve() optimises for this problem (model.ts's file comment), after dropping the group
- * meetings solve() drops: benchmarks (HiGHS) bound the same model the proposal comes from.
- */
-export function buildModel(problem: Problem, options: SolveOptions = {}): Model {
-  const { idle } = solveOnce(problem, options, new Map())
-  return prepare(problem, options.groups, idle).model
-}
-
-function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: ReadonlyMap<string, string>): { proposal: Proposal; idle: Map<string, string> } {
   const opts = { ...DEFAULT_OPTIONS, ...options }
   const started = Date.now()
   const { policy } = problem
-  const prep = prepare(problem, opts.groups, withoutMeeting)
+  const prep = prepare(problem, opts.groups)
   const { model, book } = prep
 
   // ---- 2. first sessions to counsellor-days ----
@@ -157,7 +141,9 @@ function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: Read
   }
   // Serving requests in priority order maximises the first rule's count exactly (a matroid), for
   // the model: the model's day capacities are exact when every session has the same length, and
-  // the group meetings are fixed before. Lower levels are exact given the levels above: no bound.
+  // the group meetings are fixed before the flow runs (each one checked at its members' rank, so
+  // requests ranked above a meeting are served as if it were not held: meeting-order.ts). Lower
+  // levels are exact given the levels above: no bound.
   const exact = method === 'flow' && outcome === 'optimal' && new Set(model.referrals.map((r) => r.minutes)).size <= 1
   const objective = policy.priority.map((rule, i) => {
     const value = rule === 'deadline' ? withinDeadline : rule === 'threatened-industry' ? threatened : scheduled
@@ -179,17 +165,15 @@ function solveOnce(problem: Problem, options: SolveOptions, withoutMeeting: Read
     deadlineBreaches: deadlineBreaches.length,
     objective,
   }
-  // A meeting none of whose members got an individual session because participants ranked above
-  // took that time: the meeting's own time was taken from someone ranked above them too. (Members
-  // who only ran out of horizon still gain from meeting now: the next run seats them.)
-  const outranked = new Set(unassigned.filter((u) => u.reason === 'lower-priority').map((u) => u.referralId))
-  const idle = new Map<string, string>()
-  for (const g of prep.groups) {
-    if (!g.members.every((m) => outranked.has(m.id))) continue
-    for (const m of g.members)
-      idle.set(m.id, `a group meeting in this run would leave no individual session after it before ${prep.horizonEnd} (that time went to participants ranked above), so none is planned yet`)
-  }
-  return { proposal: { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, followupsUnplanned: followups.unplanned, stats }, idle }
+  return { runDate: problem.runDate, status: 'proposed', sessions, unassigned, deadlineBreaches, followupsUnplanned: followups.unplanned, stats }
+}
+
+/**
+ * The model solve() optimises for this problem (model.ts's file comment), with the group meetings
+ * solve() holds: benchmarks (HiGHS) bound the same model the proposal comes from.
+ */
+export function buildModel(problem: Problem, options: SolveOptions = {}): Model {
+  return prepare(problem, options.groups).model
 }
 
 /** How a placed referral ranks: within its deadline if the date keeps it. */
@@ -355,13 +339,16 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     }
     return list
   }
-  // Group meetings of this run on a referral's possible days up to a date: their counsellor time was not free for it.
-  const meetingsOn = new Map<number, number>()
-  for (const g of prep.groups) meetingsOn.set(g.day.index, (meetingsOn.get(g.day.index) ?? 0) + 1)
-  const meetingsWithin = (m: ModelReferral, until: IsoDate): number => {
-    let n = 0
-    for (const c of m.candidates) for (const d of c.days) if (book.days[d]!.date <= until) n += meetingsOn.get(d) ?? 0
-    return n
+  // Group meetings of this run, ranked as their highest-ranked member, by counsellor-day.
+  const meetingsOn = new Map<number, MeetingHolder[]>()
+  for (const g of prep.groups) {
+    const holder = { language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) }
+    meetingsOn.set(g.day.index, [...(meetingsOn.get(g.day.index) ?? []), holder])
+  }
+  const meetingsWithin = (m: ModelReferral, until: IsoDate): MeetingHolder[] => {
+    const list: MeetingHolder[] = []
+    for (const c of m.candidates) for (const d of c.days) if (book.days[d]!.date <= until) list.push(...(meetingsOn.get(d) ?? []))
+    return list
   }
   // One ranking of the referral for every list it appears in: as its first request asked (within
   // its deadline where it could still make it), so a tie on the deadline is a tie in every list.
@@ -373,14 +360,34 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
   })
   const shortage = (m: ModelReferral, until: IsoDate): Why => {
     const toDeadline = until !== m.window.latest
-    const groupMeetings = meetingsWithin(m, until)
+    const within = meetingsWithin(m, until)
+    const groupMeetings = within.length
     const meetings = groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} took counsellor time in those days` : ''
     const none: Why = {
       reason: toDeadline ? 'no-capacity-before-deadline' : 'no-capacity-in-horizon',
       detail: `no counsellor has a free ${m.minutes}-minute slot between ${m.window.earliest} and ${toDeadline ? 'the deadline ' : ''}${until} (absences, holidays and sessions already booked${meetings})`,
       explanation: { code: 'no-capacity', minutes: m.minutes, from: m.window.earliest, until, toDeadline, groupMeetings },
     }
-    return explainShortage(m, rankedAsAsked(m), until, holdersWithin(m, until), rules, none, groupMeetings)
+    return explainShortage(m.window, rankedAsAsked(m), until, holdersWithin(m, until), rules, none, within)
+  }
+  // A member left without a group meeting: where sessions or other languages' meetings ranked above
+  // it took counsellor-days that could have held its meeting (a free block before this run placed
+  // anything), it was outranked, and is told so.
+  let blockDays: Set<number> | null = null
+  const outranked = (r: Referral, blocked: Why): Why => {
+    const e = blocked.explanation
+    if (e.code !== 'group-meeting-no-room' && e.code !== 'group-meeting-full') return blocked
+    if (blockDays === null) {
+      const before = createDayBook(problem, prep.horizonEnd)
+      blockDays = new Set(before.days.filter((d) => before.capacity(d, policy.groupMeeting.minutes) > 0).map((d) => d.index))
+    }
+    const days = blockDays
+    const could = (d: BookDay) => days.has(d.index) && d.date >= e.from && d.date <= e.until
+    const sessions = [...holders].flatMap(([d, list]) => (could(book.days[d]!) ? list : []))
+    const others = prep.groups
+      .filter((g) => g.language !== r.language && could(g.day))
+      .map((g) => ({ language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) }))
+    return explainShortage({ earliest: e.from, latest: e.until }, groupRank(r, problem), e.until, sessions, rules, blocked, others)
   }
   const modelOf = new Map(model.referrals.map((r) => [r.referral.id, r]))
   const placedOf = new Map<string, Placed>()
@@ -411,7 +418,7 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     let why: Why | undefined
     if (!p) {
       const blocked = prep.blocked.get(r.id)
-      if (blocked) why = blocked
+      if (blocked) why = blocked.reason === 'awaiting-group-meeting' ? outranked(r, blocked) : blocked
       else if (m) why = shortage(m, m.window.latest)
       else
         why = {

@@ -215,8 +215,10 @@ export type Explanation =
       /** Of those, how many the deciding rule put first. */
       readonly decided: number
       readonly takenBy: readonly string[]
-      /** Group meetings planned on its possible days (their counsellor time was not free for it). */
+      /** Group meetings ranked above it (as their highest-ranked member) on its possible days: they took that time. */
       readonly groupMeetings: number
+      /** Those meetings by language and date, earliest first (absent in proposals stored before meetings were named). */
+      readonly meetings?: readonly { readonly language: string; readonly on: IsoDate }[]
     }
   | { readonly code: 'booked-after-deadline'; readonly on: IsoDate; readonly deadline: IsoDate }
   | { readonly code: 'followup-after-programme'; readonly earliest: IsoDate; readonly programmeEndsOn: IsoDate }

@@ -43,8 +43,12 @@ export const en: Messages = {
       `A group meeting now would leave no individual session after it before ${until} (that time went to participants ranked above), so none is planned yet.`,
     noCapacity: (minutes: number, from: string, until: string, toDeadline: boolean, groupMeetings: number) =>
       `No counsellor has a free ${minutes}-minute slot between ${from} and ${toDeadline ? `the deadline ${until}` : until} (absences, holidays and sessions already booked${groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} take counsellor time then` : ''}).`,
-    lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, groupMeetings: number) =>
-      `${sessions} session${sessions === 1 ? '' : 's'} between ${from} and ${toDeadline ? `the deadline ${until}` : until} went to ${decided === sessions ? whom : `participants ranked above, ${decided} of them ${whom}`}${examples ? `, among them ${examples}` : ''}${groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} took counsellor time on the same days` : ''}.`,
+    lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, meetings: string, taken: number) =>
+      sessions === 0 && taken > 0
+        ? `The counsellor time between ${from} and ${toDeadline ? `the deadline ${until}` : until} went to ${meetings} of ${whom}.`
+        : `${sessions} session${sessions === 1 ? '' : 's'} between ${from} and ${toDeadline ? `the deadline ${until}` : until} went to ${decided === sessions ? whom : `participants ranked above, ${decided} of them ${whom}`}${examples ? `, among them ${examples}` : ''}${taken > 0 ? `; ${meetings} of participants ranked above took counsellor time on the same days` : ''}.`,
+    meetingsNamed: (named: readonly string[], more: number) =>
+      `the group meeting${named.length + more === 1 ? '' : 's'} (${named.join('; ')}${more > 0 ? `; and ${more} more` : ''})`,
     othersCounted: (n: number) => `${n} referral${n === 1 ? '' : 's'} from other municipalities`,
     bookedAfterDeadline: (on: string, deadline: string) => `Booked in an earlier run for ${on}, after the deadline ${deadline}; booked sessions are kept.`,
     followupAfterProgramme: (earliest: string, endsOn: string) => `The follow-up cannot come before ${earliest}, after the programme ends on ${endsOn}.`,

@@ -48,8 +48,17 @@ export const nb = {
       `Et gruppemøte nå ville ikke gi noen individuell time etter seg før ${until} (den tiden gikk til deltakere med høyere prioritet), så det planlegges ikke ennå.`,
     noCapacity: (minutes: number, from: string, until: string, toDeadline: boolean, groupMeetings: number) =>
       `Ingen veileder har en ledig time på ${minutes} minutter mellom ${from} og ${toDeadline ? `fristen ${until}` : until} (fravær, helligdager og timer som alt er booket${groupMeetings > 0 ? `; ${groupMeetings} gruppemøte${groupMeetings === 1 ? '' : 'r'} tar veiledertid da` : ''}).`,
-    lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, groupMeetings: number) =>
-      `${sessions} ${sessions === 1 ? 'time' : 'timer'} mellom ${from} og ${toDeadline ? `fristen ${until}` : until} gikk til ${decided === sessions ? whom : `deltakere med høyere prioritet, ${decided} av dem ${whom}`}${examples ? `, blant dem ${examples}` : ''}${groupMeetings > 0 ? `; ${groupMeetings} gruppemøte${groupMeetings === 1 ? '' : 'r'} tok veiledertid de samme dagene` : ''}.`,
+    /**
+     * `meetings`: the group meetings ranked above that took counsellor time, as meetingsNamed
+     * gives them ('' for none); `taken`: how many. With no session among them, the meetings took it all.
+     */
+    lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, meetings: string, taken: number) =>
+      sessions === 0 && taken > 0
+        ? `Veiledertiden mellom ${from} og ${toDeadline ? `fristen ${until}` : until} gikk til ${meetings} for ${whom}.`
+        : `${sessions} ${sessions === 1 ? 'time' : 'timer'} mellom ${from} og ${toDeadline ? `fristen ${until}` : until} gikk til ${decided === sessions ? whom : `deltakere med høyere prioritet, ${decided} av dem ${whom}`}${examples ? `, blant dem ${examples}` : ''}${taken > 0 ? `; ${meetings} for deltakere med høyere prioritet tok veiledertid de samme dagene` : ''}.`,
+    /** Group meetings by language and date: «gruppemøtet (uk, 17. mars 2025)». */
+    meetingsNamed: (named: readonly string[], more: number) =>
+      `${named.length + more === 1 ? 'gruppemøtet' : 'gruppemøtene'} (${named.join('; ')}${more > 0 ? `; og ${more} til` : ''})`,
     othersCounted: (n: number) => `${n} ${n === 1 ? 'henvisning' : 'henvisninger'} fra andre kommuner`,
     bookedAfterDeadline: (on: string, deadline: string) => `Booket i en tidligere tildeling til ${on}, etter fristen ${deadline}; bookede timer beholdes.`,
     followupAfterProgramme: (earliest: string, endsOn: string) => `Oppfølgingstimen kan ikke komme før ${earliest}, etter at programmet slutter ${endsOn}.`,

@@ -13,6 +13,9 @@ import type { ReferralRepository } from '../store/referral-repository.ts'
 /** How a referral named in an explanation may be shown to this reader; null: count it, do not name it. */
 export type NameOf = (referralId: string) => string | null
 
+/** Group meetings named in one explanation; the rest are counted. */
+const NAMED_MEETINGS = 3
+
 /** Nobody named, everyone counted: for readers who may not see other referrals. */
 export const countOnly: NameOf = () => null
 
@@ -50,7 +53,12 @@ export function renderExplanation(e: Explanation, lang: Lang, nameOf: NameOf = c
     case 'lower-priority': {
       // The rule by its policy identifier, so a municipality can look it up in the centre's policy.
       const whom = e.rule === 'tie' ? m.ruleWords.tie : `${m.ruleWords[e.rule]} (${lang === 'nb' ? 'regel' : 'rule'}: ${e.rule})`
-      return m.lowerPriority(e.sessions, d(e.from), d(e.until), e.toDeadline, whom, e.decided, examples(e.takenBy, e.decided, nameOf, lang), e.groupMeetings)
+      // Meetings are named by language and date, never by their members. (A proposal stored before
+      // meetings were named counted every meeting on those days, ranked above or not: left out.)
+      const taken = e.meetings ?? []
+      const named = taken.slice(0, NAMED_MEETINGS).map((g) => `${g.language}, ${d(g.on)}`)
+      const meetings = taken.length > 0 ? m.meetingsNamed(named, taken.length - named.length) : ''
+      return m.lowerPriority(e.sessions, d(e.from), d(e.until), e.toDeadline, whom, e.decided, examples(e.takenBy, e.decided, nameOf, lang), meetings, taken.length)
     }
     case 'booked-after-deadline':
       return m.bookedAfterDeadline(d(e.on), d(e.deadline))

@@ -26,7 +26,11 @@ t.test('capacity taken by group meetings says so in words', async (t) => {
   const none: Explanation = { code: 'no-capacity', minutes: 120, from: '2025-03-10', until: '2025-04-15', toDeadline: true, groupMeetings: 2 }
   t.match(renderExplanation(none, 'nb'), /fristen 15\. april 2025.*2 gruppemøter tar veiledertid/)
   t.match(renderExplanation(none, 'en'), /the deadline 15 April 2025.*2 group meetings take counsellor time/)
-  t.match(renderExplanation({ ...lower, groupMeetings: 1 }, 'nb'), /1 gruppemøte tok veiledertid/)
+  const meeting = { ...lower, groupMeetings: 1, meetings: [{ language: 'uk', on: '2025-03-17' }] }
+  t.match(renderExplanation(meeting, 'nb'), /; gruppemøtet \(uk, 17\. mars 2025\) for deltakere med høyere prioritet tok veiledertid/, 'the meeting named by language and date')
+  t.match(renderExplanation(meeting, 'en'), /; the group meeting \(uk, 17 March 2025\) of participants ranked above took counsellor time/)
+  t.match(renderExplanation({ ...meeting, sessions: 0, decided: 0, takenBy: [] }, 'nb'), /^Veiledertiden mellom 10\. mars 2025 og 30\. mars 2025 gikk til gruppemøtet \(uk, 17\. mars 2025\) for deltakere som sikter mot/, 'all the time to the meeting')
+  t.notMatch(renderExplanation({ ...lower, groupMeetings: 1 }, 'nb'), /gruppemøte/, 'a proposal stored before meetings were named counted every meeting on those days, ranked above or not: not said to have taken it')
   const room: Explanation = { code: 'group-meeting-no-room', language: 'uk', minutes: 180, from: '2025-03-17', until: '2025-03-28', otherMeetings: 1 }
   t.match(renderExplanation(room, 'en'), /1 group meetings in other languages take counsellor time/)
 })

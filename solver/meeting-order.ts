@@ -1,0 +1,268 @@
+// Group meetings inside the priority order. A meeting is held for its members, so it ranks as its
+// highest-ranked member does: its counsellor block and interpreter may come only from
+// participants ranked below that member, and a member of another language ranked above it must not
+// lose the block it needed for its own meeting.
+//
+// checkMeetings replays the run's first-session requests in priority order on counts alone (who
+// is served, not where: augmenting paths in the model's network), and takes each meeting's
+// capacity out of the counsellor-day and the interpreter at the meeting's rank. If that leaves a
+// request ranked above it unserved, the meeting took capacity that request needed: a violation.
+// prepare() then closes that counsellor-day to meetings of that language and plans again.
+//
+// Why this keeps the flow exact: the flow serves requests in priority order on the final model (the
+// one with the meetings), and the served set of a prefix of requests is the greedy one of a
+// matroid. A meeting that leaves the prefix above it servable leaves that prefix's served set
+// unchanged, so requests ranked above a meeting are served exactly as if the meeting were not held.
+
+import type { BookDay } from './daybook.ts'
+import { createDayBook } from './daybook.ts'
+import type { PlannedGroup } from './groups.ts'
+import type { Model } from './model.ts'
+import type { Ranked } from './priority.ts'
+import { compareRanked, waitedTooLong } from './priority.ts'
+import type { IsoDate, PriorityRule, Problem, Referral } from './types.ts'
+
+/** A member left without a meeting, with the dates its meeting could have had. */
+export type Unseated = { readonly referral: Referral; readonly from: IsoDate; readonly until: IsoDate }
+
+/** How a referral ranks for a group meeting: the ukraine track has no deadline. */
+export function groupRank(r: Referral, problem: Pick<Problem, 'runDate' | 'policy'>): Ranked {
+  return { referral: r, deadline: null, withinDeadline: false, overdue: waitedTooLong(r, problem.runDate, problem.policy) }
+}
+
+/** A meeting ranks as its highest-ranked member. */
+export function meetingRank(g: PlannedGroup, rules: readonly PriorityRule[], problem: Pick<Problem, 'runDate' | 'policy'>): Ranked {
+  let best = groupRank(g.members[0]!, problem)
+  for (const m of g.members) {
+    const x = groupRank(m, problem)
+    if (compareRanked(rules, x, best) < 0) best = x
+  }
+  return best
+}
+
+/**
+ * Indices of the meetings in `groups` that take capacity someone ranked above needed. `model` is
+ * the model built with these meetings in place; `languageOrder` the order the languages were
+ * planned in (a later language could not use what an earlier one had taken).
+ */
+export function checkMeetings(
+  problem: Problem,
+  horizonEnd: IsoDate,
+  model: Model,
+  groups: readonly PlannedGroup[],
+  unseated: readonly Unseated[],
+  languageOrder: ReadonlyMap<string, number>,
+  rules: readonly PriorityRule[],
+): Set<number> {
+  const violations = new Set<number>()
+  if (groups.length === 0) return violations
+  const { policy } = problem
+  // The days as they were before any meeting: each meeting is taken out again at its rank.
+  const fresh = createDayBook(problem, horizonEnd)
+  const longest = new Int32Array(model.dates.length)
+  for (const r of model.referrals) for (const c of r.candidates) longest[c.date] = Math.max(longest[c.date]!, r.minutes)
+
+  const R = model.referrals.length
+  const cdBase = R
+  const sink = cdBase + model.days.length
+  const poolBase = sink + 1
+  let nodes = poolBase + model.dates.length
+  const langNode = new Map<string, number>()
+  const counts = new Counts()
+  const cdArc = new Int32Array(model.days.length)
+  const lateArcs: number[][] = model.referrals.map(() => [])
+  // Arcs are added after the node count is known: collect them first.
+  const pending: [number, number, number, boolean, number][] = []
+  for (const r of model.referrals) {
+    const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
+    const seen = new Set<number>()
+    for (const c of r.candidates) {
+      if (seen.has(c.date)) continue
+      seen.add(c.date)
+      let to = poolBase + c.date
+      if (r.limitedLanguage !== null) {
+        const key = `${r.limitedLanguage}|${c.date}`
+        let n = langNode.get(key)
+        if (n === undefined) {
+          n = nodes
+          nodes += 2
+          langNode.set(key, n)
+        }
+        to = n
+      }
+      pending.push([r.index, to, 1, !(c.late && startsWithin), c.late && startsWithin ? r.index : -1])
+    }
+  }
+  counts.init(nodes)
+  for (const [from, to, cap, on, late] of pending) {
+    const k = counts.arc(from, to, cap, on)
+    if (late >= 0) lateArcs[late]!.push(k)
+  }
+  model.dates.forEach((t, i) => {
+    for (const d of t.days) counts.arc(poolBase + i, cdBase + d, INF, true)
+  })
+  const langArc = new Map<string, number>()
+  for (const [key, n] of langNode) {
+    const [language, dateIndex] = key.split('|') as [string, string]
+    const t = model.dates[Number(dateIndex)]!
+    langArc.set(key, counts.arc(n, n + 1, Math.max(0, fresh.interpreterLeft(language, t.date)), true))
+    for (const d of t.days) counts.arc(n + 1, cdBase + d, INF, true)
+  }
+  model.days.forEach((m, d) => {
+    const day = fresh.days[d]!
+    const l = m.dateIndex >= 0 ? longest[m.dateIndex]! : 0
+    cdArc[d] = counts.arc(cdBase + d, sink, l > 0 ? fresh.capacity(day, l) : 0, true)
+  })
+  counts.sink = sink
+
+  const order = groups.map((g, i) => ({ g, i, rank: meetingRank(g, rules, problem) })).sort((a, b) => compareRanked(rules, a.rank, b.rank) || a.i - b.i)
+  const waiting = unseated.map((u) => ({ ...u, rank: groupRank(u.referral, problem) }))
+  const interpretersTaken = new Map<string, number>()
+  const hold = (m: (typeof order)[number]): void => {
+    const { g } = m
+    // Another language planned first took a block a member of this one ranked above needed.
+    const wronged = waiting.some(
+      (w) =>
+        w.referral.language !== g.language &&
+        (languageOrder.get(g.language) ?? 0) < (languageOrder.get(w.referral.language) ?? 0) &&
+        compareRanked(rules, w.rank, m.rank) < 0 &&
+        g.day.date >= w.from &&
+        g.day.date <= w.until &&
+        fresh.interpreterLeft(w.referral.language, g.day.date) - (interpretersTaken.get(`${w.referral.language}|${g.day.date}`) ?? 0) >= 1,
+    )
+    const day = fresh.days[g.day.index]!
+    const dateIndex = model.days[g.day.index]!.dateIndex
+    const l = dateIndex >= 0 ? longest[dateIndex]! : 0
+    const probe: BookDay = { ...day, free: [...day.free] }
+    const before = l > 0 ? fresh.capacity(day, l) : 0
+    fresh.book(probe, g.start, policy.groupMeeting.minutes, null)
+    const after = l > 0 ? fresh.capacity(probe, l) : 0
+    const lang = langArc.get(`${g.language}|${dateIndex}`)
+    const ok = !wronged && counts.take([[cdArc[g.day.index]!, before - after], ...(lang !== undefined ? [[lang, 1] as [number, number]] : [])])
+    if (!ok) {
+      violations.add(m.i)
+      return
+    }
+    fresh.book(day, g.start, policy.groupMeeting.minutes, null)
+    const key = `${g.language}|${g.day.date}`
+    interpretersTaken.set(key, (interpretersTaken.get(key) ?? 0) + 1)
+  }
+
+  const served = new Uint8Array(R)
+  let next = 0
+  for (const q of model.requests) {
+    while (next < order.length && compareRanked(rules, order[next]!.rank, q.ranked) <= 0) hold(order[next++]!)
+    if (next === order.length) break // nothing ranked below can change a meeting's verdict
+    if (served[q.ref]) continue
+    if (!q.withinDeadline) for (const k of lateArcs[q.ref]!) counts.enable(k)
+    if (counts.augment(q.ref)) served[q.ref] = 1
+  }
+  while (next < order.length) hold(order[next++]!)
+  return violations
+}
+
+const INF = 1 << 30
+
+/** A residual network on counts only: breadth-first augmenting paths (arc 2k forward, 2k+1 reverse). */
+class Counts {
+  sink = -1
+  private readonly to: number[] = []
+  private readonly cap: number[] = []
+  private readonly on: number[] = []
+  private out: number[][] = []
+  private dead = new Uint8Array(0)
+  private seen = new Int32Array(0)
+  private via = new Int32Array(0)
+  private stamp = 0
+  private queue = new Int32Array(0)
+
+  init(nodes: number): void {
+    this.out = Array.from({ length: nodes }, () => [])
+    this.dead = new Uint8Array(nodes)
+    this.seen = new Int32Array(nodes)
+    this.via = new Int32Array(nodes)
+    this.queue = new Int32Array(nodes)
+  }
+
+  arc(u: number, v: number, cap: number, on: boolean): number {
+    const k = this.to.length
+    this.to.push(v, u)
+    this.cap.push(cap, 0)
+    this.on.push(on ? 1 : 0, on ? 1 : 0)
+    this.out[u]!.push(k)
+    this.out[v]!.push(k + 1)
+    return k
+  }
+
+  enable(k: number): void {
+    this.on[k] = this.on[k ^ 1] = 1
+  }
+
+  /** One unit from a request's node to the sink; a failed search closes what it reached for good. */
+  augment(source: number): boolean {
+    this.dead[source] = 0
+    return this.push(source, this.sink, -1, true)
+  }
+
+  /**
+   * Take `units` of capacity off each arc, rerouting the units they carry; false (and nothing
+   * changed) if some unit has nowhere else to go.
+   */
+  take(cuts: readonly (readonly [number, number])[]): boolean {
+    const saved = [...this.cap]
+    for (const [k, units] of cuts) {
+      for (let i = 0; i < units; i++) {
+        if (this.cap[k]! > 0) {
+          this.cap[k]!--
+          continue
+        }
+        if (this.cap[k ^ 1] === 0) break // no capacity left to take
+        // Send the unit on arc k around it, then drop it from k.
+        if (!this.push(this.to[k ^ 1]!, this.to[k]!, k >> 1, false)) {
+          for (let j = 0; j < saved.length; j++) this.cap[j] = saved[j]!
+          return false
+        }
+        this.cap[k ^ 1]!--
+      }
+    }
+    // A reroute may open a way out of a set an earlier search closed.
+    this.dead.fill(0)
+    return true
+  }
+
+  private push(s: number, t: number, skipPair: number, closeOnFail: boolean): boolean {
+    const { to, cap, on, out, dead, seen, via, queue } = this
+    const stamp = ++this.stamp
+    seen[s] = stamp
+    queue[0] = s
+    let head = 0
+    let tail = 1
+    let found = false
+    search: while (head < tail) {
+      const u = queue[head++]!
+      for (const a of out[u]!) {
+        if (cap[a]! <= 0 || !on[a] || a >> 1 === skipPair) continue
+        const v = to[a]!
+        if (seen[v] === stamp || (closeOnFail && dead[v])) continue
+        seen[v] = stamp
+        via[v] = a
+        if (v === t) {
+          found = true
+          break search
+        }
+        queue[tail++] = v
+      }
+    }
+    if (!found) {
+      if (closeOnFail) for (let i = 0; i < tail; i++) dead[queue[i]!] = 1
+      return false
+    }
+    for (let v = t; v !== s; ) {
+      const a = via[v]!
+      cap[a]!--
+      cap[a ^ 1]!++
+      v = to[a ^ 1]!
+    }
+    return true
+  }
+}
