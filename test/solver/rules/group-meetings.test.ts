@@ -56,3 +56,17 @@ t.test('capacity taken by another language\'s meeting is lower-priority, naming 
   t.equal(en, 'The counsellor time between 17 March 2025 and 28 March 2025 went to the group meeting (uk, 17 March 2025) of participants referred earlier (rule: waiting-time).')
   t.notMatch(nb + en, /A1/, 'the meeting is named by language and date, never by its members')
 })
+
+t.test('languages share the blocks in priority order: a member ranked above a second meeting of another language gets its own meeting first', async (t) => {
+  const { proposal: p } = run('group-meeting-language-order')
+  const a = Array.from({ length: 15 }, (_, i) => `A${String(i + 1).padStart(2, '0')}`)
+  t.same(
+    meetings(p).map((g) => [g.language, g.start, [...g.referralIds].sort()]),
+    [
+      ['uk', '2025-03-17T09:00:00+01:00', a],
+      ['ru', '2025-03-18T09:00:00+01:00', ['B1']],
+    ],
+    'uk for A01..A15 on 17 March, ru for B1 on 18 March',
+  )
+  t.match(waiting(p, 'A16'), { reason: 'lower-priority', rule: 'waiting-time', explanation: { meetings: [{ language: 'ru', on: '2025-03-18' }] } }, 'A16: the block for a second uk meeting went to the ru meeting of B1, ranked above')
+})
