@@ -33,3 +33,9 @@ export class Unavailable extends createError('TILDELING_UNAVAILABLE', '%s', 503)
 export function issuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.')
 }
+
+// English in problem details and CLI lines, said right for one as for many.
+/** "1 referral", "3 referrals". */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+/** "a coordinator key", "an analyst key". */
+export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`

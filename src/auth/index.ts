@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Forbidden, Unauthorized } from '../errors.ts'
+import { Forbidden, Unauthorized, withArticle } from '../errors.ts'
 import type { KeyRepository } from '../store/key-repository.ts'
 import type { Caller, Role } from './caller.ts'
 
@@ -36,7 +36,7 @@ export function authenticate(keys: KeyRepository) {
 export function requireRole(...roles: Role[]) {
   return async function checkRole(request: FastifyRequest, _reply: FastifyReply) {
     const caller = callerOf(request)
-    if (!roles.includes(caller.role)) throw new Forbidden(`this needs a ${roles.join(' or ')} key; yours is a ${caller.role} key`)
+    if (!roles.includes(caller.role)) throw new Forbidden(`this needs ${withArticle(roles.join(' or '))} key; yours is ${withArticle(caller.role)} key`)
   }
 }
 

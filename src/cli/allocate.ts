@@ -12,6 +12,7 @@ import { allocationDeps, commitAllocation, loadProblem, propose } from '../servi
 import { formatProposal } from '../services/proposal-table.ts'
 import { DEFAULT_HORIZON_WEEKS, loadScenario, scenarioProblem, ScenarioError } from '../services/scenario.ts'
 import { openDatabase } from '../store/db.ts'
+import { counted } from '../errors.ts'
 import { CliError } from './errors.ts'
 import { parseLang } from './options.ts'
 
@@ -71,7 +72,7 @@ function allocateDatabase(opts: Options): void {
     else process.stdout.write(formatProposal(renderProposal({ ...deps.allocations.findById(proposal.id)!.proposal, id: proposal.id }, opts.lang, nameOf), { referrals, counsellors, priorities }))
     if (opts.commit) {
       const committed = commitAllocation(deps, proposal.id)
-      process.stderr.write(`Committed allocation ${proposal.id}: ${committed.booked} sessions booked.\n`)
+      process.stderr.write(`Committed allocation ${proposal.id}: ${counted(committed.booked, 'session')} booked.\n`)
     } else {
       process.stderr.write(`Not committed. Commit it with POST /v1/allocations/${proposal.id}/commit, or run again with --commit.\n`)
     }

@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../auth/caller.ts'
 import { readConfig } from '../config.ts'
 import { openDatabase } from '../store/db.ts'
 import { createKeyRepository } from '../store/key-repository.ts'
+import { withArticle } from '../errors.ts'
 import { CliError } from './errors.ts'
 import { parseMunicipality, parseRole } from './options.ts'
 
@@ -16,7 +17,7 @@ export function registerKeys(program: Command): void {
     .option('--db <path>', 'SQLite file (env TILDELING_DB, default ./data/tildeling.db)')
     .action((opts: { role: Role; municipality?: string; db?: string }) => {
       if (opts.role === 'municipality' && opts.municipality === undefined) throw new CliError('a municipality key needs --municipality <number>')
-      if (opts.role !== 'municipality' && opts.municipality !== undefined) throw new CliError(`a ${opts.role} key is not bound to a municipality; drop --municipality`)
+      if (opts.role !== 'municipality' && opts.municipality !== undefined) throw new CliError(`${withArticle(opts.role)} key is not bound to a municipality; drop --municipality`)
       const db = openDatabase(opts.db ?? readConfig().dbPath)
       try {
         const { id, key } = createKeyRepository(db).create(opts.role, opts.municipality)

@@ -3,6 +3,7 @@ import type { Role } from '../auth/caller.ts'
 import { readConfig } from '../config.ts'
 import { openDatabase } from '../store/db.ts'
 import { AccountError, createUserRepository } from '../store/user-repository.ts'
+import { withArticle } from '../errors.ts'
 import { CliError } from './errors.ts'
 import { parseMunicipality, parseRole } from './options.ts'
 
@@ -42,7 +43,7 @@ export function registerUsers(program: Command): void {
     .action((opts: { role: Role; email: string; name?: string; municipality?: string; baseUrl?: string; db?: string }) => {
       if (!EMAIL.test(opts.email)) throw new CliError(`--email ${opts.email} is not an e-mail address`)
       if (opts.role === 'municipality' && opts.municipality === undefined) throw new CliError('a municipality account needs --municipality <number>')
-      if (opts.role !== 'municipality' && opts.municipality !== undefined) throw new CliError(`a ${opts.role} account belongs to no municipality; drop --municipality`)
+      if (opts.role !== 'municipality' && opts.municipality !== undefined) throw new CliError(`${withArticle(opts.role)} account belongs to no municipality; drop --municipality`)
       withUsers(opts.db, (users) => {
         const { user, token } = users.create({ email: opts.email, name: opts.name, role: opts.role, municipality: opts.municipality })
         const scope = user.municipality ? ` for municipality ${user.municipality}` : ''

@@ -2,7 +2,7 @@ import { bookingSession, checkBooking, optionsFor, type SessionOption } from '..
 import type { Session } from '../../solver/types.ts'
 import type { Caller } from '../auth/index.ts'
 import { todayInOslo } from '../clock.ts'
-import { Conflict, Forbidden, NotFound } from '../errors.ts'
+import { Conflict, Forbidden, NotFound, withArticle } from '../errors.ts'
 import { createChangeRepository, SlotTaken } from '../store/change-repository.ts'
 import type { Lang } from '../i18n/index.ts'
 import { loadState, type AllocationDeps } from './allocation.ts'
@@ -59,7 +59,7 @@ const FIELD: Readonly<Record<string, string>> = { absence: 'counsellorId', emplo
  * fails). 409 names the rule that forbids it: `overlap`, `absence`, `lead-time`, ...
  */
 export function bookOption(deps: AllocationDeps, caller: Caller, id: string, want: { readonly counsellorId: string; readonly start: string }, now = new Date()): Booked {
-  if (caller.role !== 'coordinator') throw new Forbidden(`booking directly needs a coordinator key; yours is a ${caller.role} key`)
+  if (caller.role !== 'coordinator') throw new Forbidden(`booking directly needs a coordinator key; yours is ${withArticle(caller.role)} key`)
   visible(deps, caller, id)
   const changes = createChangeRepository(deps.db)
   return deps.db

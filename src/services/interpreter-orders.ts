@@ -3,7 +3,7 @@ import { resolvePolicy } from '../../solver/policy.ts'
 import { serviceFor, type InterpreterService } from '../../solver/rules/late-cancellation.ts'
 import { actorOf, type Caller } from '../auth/caller.ts'
 import { todayInOslo } from '../clock.ts'
-import { Conflict, Forbidden, NotFound } from '../errors.ts'
+import { Conflict, Forbidden, NotFound, withArticle } from '../errors.ts'
 import { messages, type Lang } from '../i18n/index.ts'
 import type { InterpreterOrderRepository } from '../store/interpreter-order-repository.ts'
 import type { SettingsRepository } from '../store/settings-repository.ts'
@@ -61,7 +61,7 @@ export function cancellationDeadline(start: string, language: string | null, ter
 }
 
 function onlyCoordinator(caller: Caller) {
-  if (caller.role !== 'coordinator') throw new Forbidden(`interpreter orders need a coordinator key; yours is a ${caller.role} key`)
+  if (caller.role !== 'coordinator') throw new Forbidden(`interpreter orders need a coordinator key; yours is ${withArticle(caller.role)} key`)
 }
 
 /**

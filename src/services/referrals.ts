@@ -3,7 +3,7 @@ import { deadlineOf } from '../../solver/rules/index.ts'
 import type { Policy } from '../../solver/types.ts'
 import { seesIdentity, type Caller } from '../auth/caller.ts'
 import { todayInOslo } from '../clock.ts'
-import { Conflict, Forbidden, issuePath, NotFound, Validation, type ProblemItem } from '../errors.ts'
+import { Conflict, counted, Forbidden, issuePath, NotFound, Validation, type ProblemItem } from '../errors.ts'
 import { pageOf, type Page } from '../schemas/page.ts'
 import { ReferralInputSchema, type ReferralOut, type ReferralPatch } from '../schemas/referral.ts'
 import type { BookedSession, ReferralRepository, ReferralWrite, StoredReferral } from '../store/referral-repository.ts'
@@ -70,14 +70,14 @@ export function intakeReferrals(referrals: ReferralRepository, caller: Caller, i
   })
   if (problems.length > 0) {
     const invalid = new Set(problems.map((p) => p.index)).size
-    throw new Validation(`${invalid} of ${items.length} referrals are invalid; nothing was stored`, problems)
+    throw new Validation(`${invalid} of ${counted(items.length, 'referral')} ${invalid === 1 ? 'is' : 'are'} invalid; nothing was stored`, problems)
   }
 
   if (caller.role === 'municipality') {
     const foreign = valid.flatMap((r, index) =>
       r.municipality === caller.municipality ? [] : [{ index, path: 'municipality', message: `your key is for municipality ${caller.municipality}, not ${r.municipality}` }],
     )
-    if (foreign.length > 0) throw new Forbidden(`${foreign.length} referrals name another municipality; nothing was stored`, foreign)
+    if (foreign.length > 0) throw new Forbidden(`${counted(foreign.length, 'referral')} ${foreign.length === 1 ? 'names' : 'name'} another municipality; nothing was stored`, foreign)
   }
 
   // The batch and its audit lines are stored together or not at all.
@@ -91,7 +91,7 @@ export function intakeReferrals(referrals: ReferralRepository, caller: Caller, i
       ...outcome.scheduled.map((index) => ({ index, path: 'externalRef', message: 'this referral is already scheduled; cancel the session first' })),
       ...outcome.withdrawn.map((index) => ({ index, path: 'externalRef', message: 'this referral is withdrawn; it changes no more (post a new externalRef for a new referral)' })),
     ].sort((a, b) => a.index - b.index)
-    throw new Conflict(`${clashes.length} referrals are already scheduled or withdrawn and cannot be replaced. Nothing was stored`, clashes)
+    throw new Conflict(`${counted(clashes.length, 'referral')} ${clashes.length === 1 ? 'is' : 'are'} already scheduled or withdrawn and cannot be replaced. Nothing was stored`, clashes)
   }
   return { created: outcome.created, updated: outcome.updated, ids: outcome.ids }
 }

@@ -413,3 +413,11 @@ t.test('a withdrawal close to an interpreted session records a late cancellation
   const row = db.prepare('SELECT status, cancel_reason, late_cancellation FROM sessions WHERE id = ?').get(session)
   t.same(row, { status: 'cancelled', cancel_reason: 'referral withdrawn', late_cancellation: 1 }, 'cancelled five hours ahead with an interpreter booked: late, with the withdrawal as reason')
 })
+
+t.test('problem details count right for one: "1 of 1 referral is invalid", "an analyst key"', async (t) => {
+  const { app, auth } = await build(t)
+  const one = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.municipality, payload: { referrals: [{ ...referral(), settledOn: 'not a date' }] } })
+  t.match(one.json().detail, /^1 of 1 referral is invalid; nothing was stored$/, 'one invalid of one')
+  const denied = await app.inject({ method: 'POST', url: '/v1/referrals', headers: auth.analyst, payload: { referrals: [referral()] } })
+  t.match(denied.json().detail, /yours is an analyst key$/, 'an analyst key')
+})
