@@ -84,7 +84,7 @@ t.test("an intake naming another municipality is 403 and stores nothing, not eve
   const before = snapshot(db)
   t.throws(() => intakeReferrals(referrals, other, [item('NEW-1', '5035'), item('OWN-2', '5001')], '2025-03-01'), {
     statusCode: 403,
-    message: '1 referrals name another municipality; nothing was stored',
+    message: '1 referral names another municipality; nothing was stored',
     items: [{ index: 1, path: 'municipality', message: 'your key is for municipality 5035, not 5001' }],
   }, 'the foreign item is named')
   t.same(snapshot(db), before, 'nothing stored, nothing audited')
