@@ -11,6 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import { authenticate } from './auth/index.ts'
+import type { OidcConfig } from './config.ts'
 import { Conflict, Forbidden, Validation, type ProblemItem } from './errors.ts'
 import allocationRoutes from './routes/allocations.ts'
 import auditRoutes from './routes/audit.ts'
@@ -67,6 +68,8 @@ export type BuildOptions = {
   readonly secret?: string | undefined
   /** TILDELING_PUBLIC_URL: the address people open; an https one makes the page cookies Secure. */
   readonly publicUrl?: string | undefined
+  /** TILDELING_OIDC_*: people may also sign in through this OpenID Connect provider. */
+  readonly oidc?: OidcConfig | undefined
   /** The solve worker pool; default the process's shared one. Tests pass their own to hold a run. */
   readonly solvePool?: SolvePool
   /** Notification settings (server.ts reads them from the environment); default: none of the operator's allowances, no e-mail. */
@@ -180,7 +183,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(replayRoutes)
   await app.register(capacityRoutes)
   await app.register(auditRoutes)
-  await app.register(webApp, { publicUrl: opts.publicUrl })
+  await app.register(webApp, { publicUrl: opts.publicUrl, oidc: opts.oidc })
   await app.register(webhookRoutes)
   await app.register(interpreterOrderRoutes)
   await app.register(disruptionRoutes)

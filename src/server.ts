@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import { buildApp, type TildelingApp } from './app.ts'
+import type { OidcConfig } from './config.ts'
 import { createLogger } from './logger.ts'
 import { openDatabase } from './store/db.ts'
 import { readNotificationConfig, type NotificationConfig } from './services/notifications/config.ts'
@@ -11,6 +12,8 @@ export type ServerOptions = {
   readonly host: string
   readonly secret: string | undefined
   readonly publicUrl?: string | undefined
+  /** TILDELING_OIDC_*: sign-in through an OpenID Connect provider. */
+  readonly oidc?: OidcConfig | undefined
   readonly logLevel?: string
   /** Defaults to a pino logger, pretty when stdout is a terminal and JSON lines otherwise. */
   readonly logger?: Logger
@@ -40,7 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info', pretty: process.stdout.isTTY === true })
   const db = openDatabase(opts.dbPath)
   const notifications = opts.notifications ?? readNotificationConfig()
-  const app = await buildApp({ db, logger, secret: opts.secret, publicUrl: opts.publicUrl, notifications })
+  const app = await buildApp({ db, logger, secret: opts.secret, publicUrl: opts.publicUrl, oidc: opts.oidc, notifications })
   // Serving without the secret the stored DUF numbers were encrypted with would hide them from
   // every read (and a new secret would mix numbers under two keys): refuse, and say which it is.
   const duf = app.store.referrals.dufReadability()

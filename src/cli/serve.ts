@@ -18,6 +18,7 @@ export function registerServe(program: Command): void {
         host: opts.host ?? config.host,
         secret: config.secret,
         publicUrl: config.publicUrl,
+        oidc: config.oidc,
         logLevel: config.logLevel,
       })
     })

@@ -9,9 +9,11 @@ import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyError, FastifyPluginAsync } from 'fastify'
+import type { OidcConfig } from '../config.ts'
 import { LANGS, type Lang } from '../i18n/index.ts'
 import { createUserRepository } from '../store/user-repository.ts'
 import { LANG_COOKIE, pageContext, sendPage, SESSION_COOKIE } from './context.ts'
+import { createOidc } from './oidc.ts'
 import analystRoutes from './routes/analyst.tsx'
 import authRoutes from './routes/auth.tsx'
 import coordinatorRoutes from './routes/coordinator.tsx'
@@ -22,6 +24,8 @@ import { ErrorPage } from './views/error.tsx'
 export type WebOptions = {
   /** The address people open (TILDELING_PUBLIC_URL); an https one makes the cookies Secure. */
   readonly publicUrl?: string | undefined
+  /** Sign-in through an OpenID Connect provider (TILDELING_OIDC_*); none without it. */
+  readonly oidc?: OidcConfig | undefined
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -120,7 +124,7 @@ const webApp: FastifyPluginAsync<WebOptions> = async (app, opts) => {
     throw Object.assign(new Error('not found'), { statusCode: 404 })
   })
 
-  await app.register(authRoutes, { users, secureCookies, publicUrl: opts.publicUrl })
+  await app.register(authRoutes, { users, secureCookies, publicUrl: opts.publicUrl, oidc: opts.oidc && createOidc(opts.oidc) })
   await app.register(referralPages)
   await app.register(coordinatorRoutes)
   await app.register(analystRoutes)

@@ -4,19 +4,34 @@ import { WEB_SESSION_HOURS, type User, type UserRepository } from '../../store/u
 import { LANG_COOKIE, pageContext, safeBack, sendPage, SESSION_COOKIE } from '../context.ts'
 import { homeOf } from '../views/layout.tsx'
 import { LoginPage, SetPasswordPage } from '../views/auth.tsx'
+import { decodeFlow, encodeFlow, OidcRefusal, type Oidc } from '../oidc.ts'
 
-export type AuthOptions = { readonly users: UserRepository; readonly secureCookies: boolean; readonly publicUrl?: string | undefined }
+export type AuthOptions = {
+  readonly users: UserRepository
+  readonly secureCookies: boolean
+  readonly publicUrl?: string | undefined
+  /** Sign-in through the OpenID Connect provider, when one is configured. */
+  readonly oidc?: Oidc | undefined
+}
 
 /** Passwords: long rather than complex (NSM's advice); the length is the only rule. */
 export const MIN_PASSWORD_LENGTH = 12
 /** Failed sign-ins per account and 15 minutes before 429. */
 export const SIGN_IN_ATTEMPTS = 10
 
+/** Holds one OpenID Connect sign-in's state, nonce and PKCE verifier between the redirect and the callback. */
+const OIDC_FLOW_COOKIE = 'tl_oidc'
+/** How long a person may take at the provider before the sign-in must be started again. */
+const OIDC_FLOW_SECONDS = 600
+
 type LoginBody = { email?: string; password?: string; next?: string }
 type SetPasswordBody = { password?: string; confirm?: string }
 
-/** Sign-in with e-mail and password, the one-time link that sets a password, sign-out, and the language switch. */
-const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureCookies }) => {
+/**
+ * Sign-in with e-mail and password or through the OpenID Connect provider, the one-time link that
+ * sets a password, sign-out, and the language switch.
+ */
+const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureCookies, oidc }) => {
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies }
 
   function signIn(reply: FastifyReply, user: User, next: string) {
@@ -30,7 +45,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
   app.get('/login', async (request, reply) => {
     if (request.person) return reply.redirect(homeOf(request.person.role), 303)
     const next = safeBack((request.query as { next?: string }).next)
-    return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), next }))
+    return sendPage(reply, LoginPage({ ctx: pageContext(request, reply), next, oidc: oidc?.name }))
   })
 
   app.post(
@@ -54,12 +69,55 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
       const errors: Record<string, string> = {}
       if (email === '') errors.email = ctx.t.web.login.emailMissing
       if (!body.password) errors.password = ctx.t.web.login.passwordMissing
-      if (Object.keys(errors).length > 0) return sendPage(reply, LoginPage({ ctx, next, email, errors }), 422)
+      if (Object.keys(errors).length > 0) return sendPage(reply, LoginPage({ ctx, next, email, errors, oidc: oidc?.name }), 422)
       const user = await users.authenticate(email, String(body.password))
-      if (!user) return sendPage(reply, LoginPage({ ctx, next, email, errors: { password: ctx.t.web.login.wrong } }), 401)
+      if (!user) return sendPage(reply, LoginPage({ ctx, next, email, errors: { password: ctx.t.web.login.wrong }, oidc: oidc?.name }), 401)
       return signIn(reply, user, next)
     },
   )
+
+  if (oidc) {
+    const flowCookie = { ...cookieOpts, path: '/login/oidc' }
+
+    // A link, not a form: it only starts the flow; nothing changes until the callback.
+    app.get('/login/oidc', async (request, reply) => {
+      const next = safeBack((request.query as { next?: string }).next)
+      let started
+      try {
+        started = await oidc.start(next)
+      } catch (err) {
+        request.log.error({ err }, 'OpenID Connect discovery failed')
+        const ctx = pageContext(request, reply)
+        return sendPage(reply, LoginPage({ ctx, next, oidc: oidc.name, problem: ctx.t.web.login.oidcUnavailable(oidc.name) }), 503)
+      }
+      reply.setCookie(OIDC_FLOW_COOKIE, encodeFlow(started.flow), { ...flowCookie, maxAge: OIDC_FLOW_SECONDS })
+      return reply.redirect(started.url.href, 303)
+    })
+
+    app.get('/login/oidc/callback', async (request, reply) => {
+      const flow = decodeFlow(request.cookies[OIDC_FLOW_COOKIE])
+      reply.clearCookie(OIDC_FLOW_COOKIE, flowCookie)
+      const ctx = pageContext(request, reply)
+      const t = ctx.t.web.login
+      const refuse = (problem: string, status: number) => sendPage(reply, LoginPage({ ctx, next: flow?.next ?? '/', oidc: oidc.name, problem }), status)
+      if (!flow) return refuse(t.oidcExpired, 400)
+      let email: string
+      try {
+        const query = request.url.indexOf('?')
+        email = await oidc.finish(query === -1 ? '' : request.url.slice(query), flow)
+      } catch (err) {
+        if (err instanceof OidcRefusal) return refuse(err.reason === 'noEmail' ? t.oidcNoEmail(oidc.name) : t.oidcUnverified(oidc.name), 403)
+        // Name and code only: the error's cause may hold the provider's claims, e-mail included.
+        const e = err as Error & { code?: string }
+        request.log.warn({ error: e.name, code: e.code, message: e.message }, 'OpenID Connect sign-in refused')
+        return refuse(t.oidcFailed(oidc.name), 400)
+      }
+      // Roles live here, never at the provider: the address must be an enabled account's.
+      const user = users.findByEmail(email)
+      if (!user || user.disabledAt !== undefined) return refuse(t.oidcNoAccount(email), 403)
+      return signIn(reply, user, flow.next)
+    })
+  }
 
   app.get('/login/:token', async (request, reply) => {
     const { token } = request.params as { token: string }

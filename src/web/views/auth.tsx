@@ -3,12 +3,31 @@ import type { PageContext } from '../context.ts'
 import { Alert, Button, Csrf, ErrorSummary, Field, type FieldErrors } from './components.tsx'
 import { Layout, PageTitle } from './layout.tsx'
 
-export function LoginPage({ ctx, next, email, errors = {} }: { ctx: PageContext; next: string; email?: string; errors?: FieldErrors }) {
+/**
+ * The sign-in page: e-mail and password, and the provider's button when OpenID Connect is
+ * configured (`oidc` is its name). `problem` says why a sign-in through the provider was refused.
+ */
+export function LoginPage({ ctx, next, email, errors = {}, oidc, problem }: { ctx: PageContext; next: string; email?: string; errors?: FieldErrors; oidc?: string | undefined; problem?: string }) {
   const t = ctx.t.web.login
   return (
     <Layout ctx={ctx} title={t.title}>
       <PageTitle>{t.title}</PageTitle>
-      <p class="ds-paragraph">{t.intro}</p>
+      {problem && (
+        <Alert color="danger" heading={t.oidcRefused}>
+          <p class="ds-paragraph">{problem}</p>
+        </Alert>
+      )}
+      {oidc && (
+        <>
+          <p class="ds-paragraph">{t.oidcIntro(oidc)}</p>
+          <div class="app-actions">
+            <a class="ds-button" data-variant="primary" href={next === '/' ? '/login/oidc' : `/login/oidc?next=${encodeURIComponent(next)}`}>
+              {t.oidcButton(oidc)}
+            </a>
+          </div>
+        </>
+      )}
+      <p class="ds-paragraph">{oidc ? t.introWithOidc : t.intro}</p>
       <ErrorSummary ctx={ctx} errors={errors} />
       <form method="post" action="/login" class="app-form" novalidate>
         <Csrf ctx={ctx} />
