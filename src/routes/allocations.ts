@@ -37,7 +37,7 @@ const allocationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       try {
-        if (request.body.mode === 'repair') return reply.code(201).send(render(request, proposeRepair(deps, request.body)))
+        if (request.body.mode === 'repair') return reply.code(201).send(render(request, await proposeRepair(deps, request.body)))
         return reply.code(201).send(render(request, await proposeInWorker(deps, request.body)))
       } catch (error) {
         if (error instanceof RunInProgress) reply.header('retry-after', String(error.retryAfterSeconds))

@@ -15,9 +15,9 @@ import { stateVersion } from '../store/state.ts'
 import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from './scenario.ts'
 import { referralStatus } from './referrals.ts'
 import { findDisruptions, type BookedSession } from '../../solver/disruptions.ts'
-import { releaseChanges } from '../../solver/repair.ts'
+import { releaseChanges, type RepairProposal } from '../../solver/repair.ts'
 import { isLateCancellation } from './sessions.ts'
-import { sharedSolvePool, type SolvePool } from './solve-worker.ts'
+import { sharedSolvePool, type SolveJob, type SolvePool } from './solve-worker.ts'
 
 /** What the allocation lifecycle reads and writes. */
 export type AllocationDeps = {
@@ -162,14 +162,14 @@ export function propose(deps: AllocationDeps, input: ProposeInput = {}, now = ne
 const running = new WeakSet<Db>()
 
 /**
- * Solve `problem` in a worker thread, one run at a time per centre: RunInProgress (503) while
- * another is running. For every run the API or a page starts (propose, repair).
+ * Run a job in a worker thread, one run at a time per centre: RunInProgress (503) while another is
+ * running. For every run the API or a page starts (propose, repair).
  */
-export async function solveInWorker(deps: AllocationDeps, problem: Problem, options: SolveOptions = {}): Promise<Proposal> {
+export async function runInWorker(deps: AllocationDeps, job: SolveJob): Promise<Proposal | RepairProposal> {
   if (running.has(deps.db)) throw new RunInProgress()
   running.add(deps.db)
   try {
-    const outcome = await deps.solver.solve({ problem, options: { timeLimitMs: SOLVE_TIME_LIMIT_MS, ...options } })
+    const outcome = await deps.solver.solve(job)
     if (outcome.ok) return outcome.proposal
     if (outcome.why === 'timeout') throw new Unavailable(`the allocation did not finish within ${outcome.limitMs / 1000} s and was stopped; try again, or run \`tildeling allocate\``)
     throw outcome.error
@@ -178,10 +178,18 @@ export async function solveInWorker(deps: AllocationDeps, problem: Problem, opti
   }
 }
 
+/** Solve `problem` in a worker thread (runInWorker), within the service's time limit. */
+export async function solveInWorker(deps: AllocationDeps, problem: Problem, options: SolveOptions = {}): Promise<Proposal> {
+  return (await runInWorker(deps, { problem, options: { timeLimitMs: SOLVE_TIME_LIMIT_MS, ...options } })) as Proposal
+}
+
+/** Whether a run of this centre is in progress: a second click is refused before any work. */
+export const runInProgress = (deps: AllocationDeps): boolean => running.has(deps.db)
+
 /** propose() with the solve in a worker thread: what POST /v1/allocations and the pages call. */
 export async function proposeInWorker(deps: AllocationDeps, input: ProposeInput = {}, now = new Date()): Promise<ProposalOut> {
   // Refused before the problem is even loaded: a second click costs nothing.
-  if (running.has(deps.db)) throw new RunInProgress()
+  if (runInProgress(deps)) throw new RunInProgress()
   const run = beginRun(deps, input, now)
   return store(deps, run, await solveInWorker(deps, run.problem, run.method ? { method: run.method } : {}))
 }

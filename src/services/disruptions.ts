@@ -1,11 +1,10 @@
 import { addDays, daysBetween, fromOsloDateTime } from '../../solver/calendar.ts'
 import { findDisruptions, type Disruption } from '../../solver/disruptions.ts'
-import { repair } from '../../solver/repair.ts'
 import type { InterpreterService } from '../../solver/rules/late-cancellation.ts'
 import type { Proposal } from '../../solver/types.ts'
 import { todayInOslo } from '../clock.ts'
 import { stateVersion } from '../store/state.ts'
-import { loadState, proposalOut, type AllocationDeps, type ProposalOut } from './allocation.ts'
+import { loadState, proposalOut, RunInProgress, runInProgress, runInWorker, type AllocationDeps, type ProposalOut } from './allocation.ts'
 import { DEFAULT_HORIZON_WEEKS } from './scenario.ts'
 
 export type { Disruption } from '../../solver/disruptions.ts'
@@ -33,7 +32,9 @@ export function disruptedOf(deps: AllocationDeps, counsellorId: string, now = ne
  * proposal with the state version it was built on, so its commit is atomic and 409 if anything
  * changed since. The window reaches `horizonWeeks` (default 6) past the last disrupted session.
  */
-export function proposeRepair(deps: AllocationDeps, input: { readonly horizonWeeks?: number | undefined } = {}, now = new Date()): ProposalOut {
+export async function proposeRepair(deps: AllocationDeps, input: { readonly horizonWeeks?: number | undefined } = {}, now = new Date()): Promise<ProposalOut> {
+  // Refused before the state is even loaded, as a second propose is (one run at a time per centre).
+  if (runInProgress(deps)) throw new RunInProgress()
   const today = todayInOslo(now)
   const weeks = input.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
   const { version, state } = deps.db.transaction(() => ({ version: stateVersion(deps.db), state: loadState(deps, today, weeks, now) }))()
@@ -43,7 +44,8 @@ export function proposeRepair(deps: AllocationDeps, input: { readonly horizonWee
   }, today)
   const horizonWeeks = Math.min(26, Math.ceil((daysBetween(today, addDays(last, 7 * weeks)) + 1) / 7))
   const policy = state.problem.policy as typeof state.problem.policy & { readonly interpreterServices?: readonly InterpreterService[] }
-  const proposal = repair({ problem: { ...state.problem, horizonWeeks }, disrupted: state.disrupted, now: now.toISOString(), interpreterServices: policy.interpreterServices })
+  // In a worker like any run: a county's repair must not hold up other requests either.
+  const proposal = await runInWorker(deps, { kind: 'repair', input: { problem: { ...state.problem, horizonWeeks }, disrupted: state.disrupted, now: now.toISOString(), interpreterServices: policy.interpreterServices } })
   // The stored proposal is the contract's shape plus `changes`; the moved sessions carry their booking ids.
   return proposalOut(deps.allocations.create({ runDate: today, horizonWeeks, proposal: proposal as unknown as Proposal, stateVersion: version }))
 }

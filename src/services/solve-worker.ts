@@ -6,14 +6,16 @@
 // stays in the service's thread.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { repair, type RepairInput, type RepairProposal } from '../../solver/repair.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Problem, Proposal, SolveOptions } from '../../solver/types.ts'
 
-export type SolveJob = { readonly problem: Problem; readonly options: SolveOptions }
+/** A run to plan (solve), or a repair of disrupted bookings (which answers a RepairProposal). */
+export type SolveJob = { readonly kind?: 'plan'; readonly problem: Problem; readonly options: SolveOptions } | { readonly kind: 'repair'; readonly input: RepairInput }
 
 /** Expected outcomes are values; only a bug in the solver is `failed`. */
 export type SolveOutcome =
-  | { readonly ok: true; readonly proposal: Proposal }
+  | { readonly ok: true; readonly proposal: Proposal | RepairProposal }
   /** The worker did not answer within `hardLimitMs` and was terminated. */
   | { readonly ok: false; readonly why: 'timeout'; readonly limitMs: number }
   | { readonly ok: false; readonly why: 'failed'; readonly error: Error }
@@ -51,7 +53,7 @@ function bootScript(): string {
   return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}) })`
 }
 
-type Answer = { readonly proposal: Proposal } | { readonly error: string }
+type Answer = { readonly proposal: Proposal | RepairProposal } | { readonly error: string }
 
 export function createSolvePool(options: SolvePoolOptions = {}): SolvePool {
   const { hardLimitMs } = { ...SOLVE_POOL_DEFAULTS, ...options }
@@ -128,7 +130,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[POOL_KEY] 
   parentPort!.on('message', (job: SolveJob) => {
     let answer: Answer
     try {
-      answer = { proposal: solve(job.problem, job.options) }
+      answer = { proposal: job.kind === 'repair' ? repair(job.input) : solve(job.problem, job.options) }
     } catch (error) {
       answer = { error: error instanceof Error ? error.message : String(error) }
     }

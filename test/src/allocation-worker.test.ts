@@ -4,7 +4,7 @@ import { createSolvePool, type SolveJob } from '../../src/services/solve-worker.
 import { solve } from '../../solver/solve.ts'
 import { openDatabase } from '../../src/store/db.ts'
 import type { Built } from '../helpers/build.ts'
-import { RUN_DATE, seedCentre } from './allocation-seed.ts'
+import { counsellor, RUN_DATE, seedCentre } from './allocation-seed.ts'
 
 /** An app whose solve pool holds each run at a barrier until the test lets it go. */
 async function held(t: Test) {
@@ -65,10 +65,12 @@ t.test('a second propose while one runs gets 503 with Retry-After; reads are ans
   const done = await first
   t.equal(done.statusCode, 201, 'the first run completes once released')
   const proposal = done.json()
-  const inThread = solve(jobs[0]!.problem, jobs[0]!.options)
+  const job = jobs[0]!
+  if (job.kind === 'repair') throw new Error('the propose ran as a repair')
+  const inThread = solve(job.problem, job.options)
   t.same(proposal.stats.scheduled, inThread.stats.scheduled, 'the worker proposes what the solver proposes in this thread')
   t.same(proposal.sessions.length, inThread.sessions.length, 'the same sessions')
-  t.ok(jobs[0]!.options.timeLimitMs !== undefined, 'the run carries the time limit the API states')
+  t.ok(job.options.timeLimitMs !== undefined, 'the run carries the time limit the API states')
 
   const third = await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: body })
   t.equal(third.statusCode, 201, 'a propose after the run finished is accepted')
@@ -81,4 +83,28 @@ t.test('the OpenAPI description states the time limit and the 503', async (t) =>
   t.match(op.description, /time limit of \d+ s/, 'the time limit in seconds')
   t.match(op.description, /timedout/, 'and how the proposal says it was reached')
   t.ok(op.responses['503'], '503 is documented')
+})
+
+t.test('a repair runs in the worker too: 503 while a plan run is in progress, then repaired off the event loop', async (t) => {
+  const { built, reached, release, jobs } = await held(t)
+  const { app, auth } = built
+  await seedCentre(built)
+  const first = app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { runDate: RUN_DATE, horizonWeeks: 4 } })
+  await reached
+  const during = await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { mode: 'repair' } })
+  t.equal(during.statusCode, 503, 'a repair while a run is in progress is refused')
+  t.ok(Number(during.headers['retry-after']) > 0, 'with Retry-After')
+  release()
+  const planned = (await first).json() as { id: string; sessions: { counsellorId: string; start: string }[] }
+  t.equal((await app.inject({ method: 'POST', url: `/v1/allocations/${planned.id}/commit`, headers: auth.coordinator })).statusCode, 200, 'the plan commits')
+  const karis = planned.sessions.filter((s) => s.counsellorId === 'kari')
+  t.ok(karis.length > 0, 'kari has bookings')
+  const day = karis[0]!.start.slice(0, 10)
+  const put = await app.inject({ method: 'PUT', url: '/v1/counsellors/kari', headers: auth.coordinator, payload: { ...counsellor(['5001']), absences: [{ from: day, to: day, reason: 'sick' }] } })
+  t.ok(put.json().disrupted.length > 0, 'her sick day disrupts a booking')
+
+  const repaired = await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { mode: 'repair' } })
+  t.equal(repaired.statusCode, 201, 'the repair is proposed')
+  t.equal(jobs.at(-1)?.kind, 'repair', 'by the worker pool, as a repair job')
+  t.equal(repaired.json().changes.length, put.json().disrupted.length, 'one change per disrupted booking')
 })

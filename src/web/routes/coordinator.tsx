@@ -227,7 +227,7 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(reply, DisruptionsPage({ ctx: pageContext(request, reply), list, labels, counsellorName: counsellorName() }))
   })
 
-  app.post('/disruptions/repair', only, async (request, reply) => reply.redirect(`/allocations/${proposeRepair(deps).id}`, 303))
+  app.post('/disruptions/repair', only, async (request, reply) => reply.redirect(`/allocations/${(await proposeRepair(deps)).id}`, 303))
 
   const orderDeps = { orders: createInterpreterOrderRepository(app.db), settings: deps.settings }
   const orderRange = (q: { from?: string; to?: string }) => {
