@@ -170,6 +170,28 @@ t.test('signing in with an OpenID Connect provider', async (t) => {
     t.notOk(await hasSession(context), 'still no session cookie')
   })
 
+  t.test('cancelling at the provider comes back to the sign-in page, signed out', async (t) => {
+    const { context, page } = await anonymous()
+    await page.goto('/login')
+    await page.getByRole('link', { name: `Logg inn med ${PROVIDER_NAME}` }).click()
+    await page.waitForURL(`${issuer}/**`)
+    await page.getByRole('link', { name: '[ Cancel ]' }).click()
+    await page.waitForURL(`${base}/login/oidc/callback**`)
+    t.match(await page.getByRole('alert').textContent(), `Innloggingen med ${PROVIDER_NAME} ble ikke fullført`, 'the page says the sign-in was not completed')
+    t.notOk(await hasSession(context), 'no session cookie')
+  })
+
+  t.test('a person sent to sign in comes back to the page they asked for', async (t) => {
+    users.create({ email: 'ola.koordinator@example.no', role: 'coordinator' })
+    const { page } = await anonymous()
+    await page.goto('/counsellors')
+    t.match(page.url(), /\/login\?next=%2Fcounsellors$/, 'an anonymous visit goes to the sign-in page')
+    await page.getByRole('link', { name: `Logg inn med ${PROVIDER_NAME}` }).click()
+    await atProvider(page, 'ola.koordinator@example.no')
+    await page.waitForURL(`${base}/counsellors`)
+    t.ok(await page.getByRole('button', { name: 'Logg ut' }).isVisible(), 'signed in, on the page asked for')
+  })
+
   t.test('password sign-in still works beside the provider', async (t) => {
     const { token } = users.create({ email: 'passord@example.no', role: 'analyst' })
     await users.setPasswordWithToken(token, 'en lang setning som passord')

@@ -97,9 +97,10 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
     app.get('/login/oidc/callback', async (request, reply) => {
       const flow = decodeFlow(request.cookies[OIDC_FLOW_COOKIE])
       reply.clearCookie(OIDC_FLOW_COOKIE, flowCookie)
+      const next = safeBack(flow?.next)
       const ctx = pageContext(request, reply)
       const t = ctx.t.web.login
-      const refuse = (problem: string, status: number) => sendPage(reply, LoginPage({ ctx, next: flow?.next ?? '/', oidc: oidc.name, problem }), status)
+      const refuse = (problem: string, status: number) => sendPage(reply, LoginPage({ ctx, next, oidc: oidc.name, problem }), status)
       if (!flow) return refuse(t.oidcExpired, 400)
       let email: string
       try {
@@ -115,7 +116,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
       // Roles live here, never at the provider: the address must be an enabled account's.
       const user = users.findByEmail(email)
       if (!user || user.disabledAt !== undefined) return refuse(t.oidcNoAccount(email), 403)
-      return signIn(reply, user, flow.next)
+      return signIn(reply, user, next)
     })
   }
 
