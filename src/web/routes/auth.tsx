@@ -77,6 +77,9 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
   )
 
   if (oidc) {
+    // A refusal is shown as the sign-in page: the language switch returns to /login, not to a
+    // callback address whose code is spent (or to a new flow).
+    const signInPageContext = (request: FastifyRequest, reply: FastifyReply) => ({ ...pageContext(request, reply), path: '/login' })
     const flowCookie = { ...cookieOpts, path: '/login/oidc' }
 
     // A link, not a form: it only starts the flow; nothing changes until the callback.
@@ -87,7 +90,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
         started = await oidc.start(next)
       } catch (err) {
         request.log.error({ err }, 'OpenID Connect discovery failed')
-        const ctx = pageContext(request, reply)
+        const ctx = signInPageContext(request, reply)
         return sendPage(reply, LoginPage({ ctx, next, oidc: oidc.name, problem: ctx.t.web.login.oidcUnavailable(oidc.name) }), 503)
       }
       reply.setCookie(OIDC_FLOW_COOKIE, encodeFlow(started.flow), { ...flowCookie, maxAge: OIDC_FLOW_SECONDS })
@@ -98,7 +101,7 @@ const authRoutes: FastifyPluginAsync<AuthOptions> = async (app, { users, secureC
       const flow = decodeFlow(request.cookies[OIDC_FLOW_COOKIE])
       reply.clearCookie(OIDC_FLOW_COOKIE, flowCookie)
       const next = safeBack(flow?.next)
-      const ctx = pageContext(request, reply)
+      const ctx = signInPageContext(request, reply)
       const t = ctx.t.web.login
       const refuse = (problem: string, status: number) => sendPage(reply, LoginPage({ ctx, next, oidc: oidc.name, problem }), status)
       if (!flow) return refuse(t.oidcExpired, 400)
