@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { resolvePolicy } from '../../solver/policy.ts'
 import type { PolicyInput } from '../../solver/types.ts'
-import { capacityTable, searchExtraCapacity, type CapacityTable, type ExtraCapacity } from '../replay/capacity.ts'
+import { capacityTable, DEFAULT_CAPACITY_TARGET, searchExtraCapacity, type CapacityTable, type ExtraCapacity } from '../replay/capacity.ts'
 import { resolveReplayPolicy, scenarioPolicy } from '../replay/policies.ts'
 import { mergePolicyInput, replayPeriod } from '../replay/simulate.ts'
 import { loadScenario, ScenarioError, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
@@ -33,7 +33,8 @@ export function formatCapacity(name: string, table: CapacityTable, extra: ExtraC
       : `Missing at the worst: ${h(table.peakShortfallHours)} h = at least ${table.missingCounsellorDays} counsellor-days, ${table.worstWindow.from} to ${table.worstWindow.to} (${h(table.worstWindow.neededHours)} h needed by referrals known and due then, ${h(table.worstWindow.availableHours)} h available; pooled hours, a lower bound).`,
     `Past their target before they could be seen (late referral or deferral): ${table.unreachableOnArrival}; targets after the period (not counted): ${table.dueAfterPeriod}; withdrawn before their week (not counted): ${table.withdrawn}.`,
     '',
-    `Replay search (${extra.policy}), target ${(extra.target * 100).toFixed(0)} % seen by their target date:`,
+    // Not the replay's withinTargetShare: referrals past their target before anyone could see them are left out here, since no capacity helps them.
+    `Replay search (${extra.policy}), target ${(extra.target * 100).toFixed(0)} % of the referrals capacity could reach in time seen by their target date (the replay's within-target share counts all referrals):`,
     ...extra.probes.map((p) => `  +${String(p.daysPerWeek).padStart(2)} counsellor-days/week: ${p.met}/${p.decided} = ${p.share === null ? '-' : (p.share * 100).toFixed(1) + ' %'}`),
     extra.daysPerWeek === null
       ? `Not reached even with the most added days tried.`
@@ -47,7 +48,7 @@ export function registerCapacity(program: Command): void {
     .command('capacity')
     .description('counsellor-hours needed per week for every referral to be seen by its target date, against hours available; and the fewest added counsellor-days per week that reach a target share (by replay)')
     .argument('<scenario>', 'scenario .json file')
-    .option('--target <share>', 'share seen by the target date to reach, 0-1', parseShare, 1)
+    .option('--target <share>', 'share of the referrals capacity could reach in time that are seen by their target date, 0-1 (default 0.9)', parseShare, DEFAULT_CAPACITY_TARGET)
     .option('--policy <name>', 'policy for the replay search: fifo, edf, optimised, corona-2020 or a .json file (default: the scenario\'s, else optimised)')
     .option('--seed <n>', 'seed for no-shows and cancellations', (v) => {
       const n = Number(v)
