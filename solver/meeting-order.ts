@@ -15,7 +15,7 @@
 // unchanged, so requests ranked above a meeting are served exactly as if the meeting were not held.
 
 import type { BookDay } from './daybook.ts'
-import { createDayBook } from './daybook.ts'
+import { createDayBook, fitOn } from './daybook.ts'
 import type { PlannedGroup } from './groups.ts'
 import type { Model } from './model.ts'
 import type { Ranked } from './priority.ts'
@@ -41,10 +41,14 @@ export function meetingRank(g: PlannedGroup, rules: readonly PriorityRule[], pro
 }
 
 /**
- * Indices of the meetings in `groups` that take capacity someone ranked above needed. `model` is
- * the model built with these meetings in place; `languageOrder` the order the languages were
- * planned in (a later language could not use what an earlier one had taken).
+ * What the check found: `violations`, indices of the meetings in `groups` that take capacity
+ * someone ranked above needed; `closed`, `language|day index` of every counsellor-day a meeting of
+ * that language could not have used at that rank either (so the next plan does not try them one
+ * by one). `model` is the model built with these meetings in place; `languageOrder` the order the
+ * languages were planned in (a later language could not use what an earlier one had taken).
  */
+export type MeetingCheck = { readonly violations: ReadonlySet<number>; readonly closed: ReadonlySet<string> }
+
 export function checkMeetings(
   problem: Problem,
   horizonEnd: IsoDate,
@@ -53,9 +57,10 @@ export function checkMeetings(
   unseated: readonly Unseated[],
   languageOrder: ReadonlyMap<string, number>,
   rules: readonly PriorityRule[],
-): Set<number> {
+): MeetingCheck {
   const violations = new Set<number>()
-  if (groups.length === 0) return violations
+  const closed = new Set<string>()
+  if (groups.length === 0) return { violations, closed }
   const { policy } = problem
   // The days as they were before any meeting: each meeting is taken out again at its rank.
   const fresh = createDayBook(problem, horizonEnd)
@@ -93,11 +98,14 @@ export function checkMeetings(
       pending.push([r.index, to, 1, !(c.late && startsWithin), c.late && startsWithin ? r.index : -1])
     }
   }
-  counts.init(nodes)
-  for (const [from, to, cap, on, late] of pending) {
-    const k = counts.arc(from, to, cap, on)
-    if (late >= 0) lateArcs[late]!.push(k)
-  }
+  counts.init(nodes, sink)
+  // Arcs toward the sink first: a node's forward arcs are then scanned before the many reverse
+  // arcs of the referrals that reach it, and the look-ahead finds a free counsellor-day at once.
+  model.days.forEach((m, d) => {
+    const day = fresh.days[d]!
+    const l = m.dateIndex >= 0 ? longest[m.dateIndex]! : 0
+    cdArc[d] = counts.arc(cdBase + d, sink, l > 0 ? fresh.capacity(day, l) : 0, true)
+  })
   model.dates.forEach((t, i) => {
     for (const d of t.days) counts.arc(poolBase + i, cdBase + d, INF, true)
   })
@@ -108,16 +116,31 @@ export function checkMeetings(
     langArc.set(key, counts.arc(n, n + 1, Math.max(0, fresh.interpreterLeft(language, t.date)), true))
     for (const d of t.days) counts.arc(n + 1, cdBase + d, INF, true)
   }
-  model.days.forEach((m, d) => {
-    const day = fresh.days[d]!
-    const l = m.dateIndex >= 0 ? longest[m.dateIndex]! : 0
-    cdArc[d] = counts.arc(cdBase + d, sink, l > 0 ? fresh.capacity(day, l) : 0, true)
-  })
-  counts.sink = sink
+  for (const [from, to, cap, on, late] of pending) {
+    const k = counts.arc(from, to, cap, on)
+    if (late >= 0) lateArcs[late]!.push(k)
+  }
 
   const order = groups.map((g, i) => ({ g, i, rank: meetingRank(g, rules, problem) })).sort((a, b) => compareRanked(rules, a.rank, b.rank) || a.i - b.i)
   const waiting = unseated.map((u) => ({ ...u, rank: groupRank(u.referral, problem) }))
   const interpretersTaken = new Map<string, number>()
+  const heldOn = new Set<string>()
+  /** Counsellor-days where a meeting of `language` would take capacity someone served so far needs. */
+  const closeAll = (language: string): void => {
+    const reach = counts.reachingSink()
+    const minutes = policy.groupMeeting.minutes
+    for (const day of fresh.days) {
+      const dateIndex = model.days[day.index]!.dateIndex
+      const l = dateIndex >= 0 ? longest[dateIndex]! : 0
+      const key = `${language}|${day.index}`
+      if (l === 0 || heldOn.has(key) || fitOn(day, minutes) === null) continue
+      const probe: BookDay = { ...day, free: [...day.free] }
+      fresh.book(probe, fitOn(day, minutes)!, minutes, null)
+      const need = fresh.capacity(day, l) - fresh.capacity(probe, l)
+      const lang = langArc.get(`${language}|${dateIndex}`)
+      if (!counts.mayGive(cdArc[day.index]!, need, reach) || (lang !== undefined && !counts.mayGive(lang, 1, reach))) closed.add(key)
+    }
+  }
   const hold = (m: (typeof order)[number]): void => {
     const { g } = m
     // Another language planned first took a block a member of this one ranked above needed.
@@ -141,8 +164,11 @@ export function checkMeetings(
     const ok = !wronged && counts.take([[cdArc[g.day.index]!, before - after], ...(lang !== undefined ? [[lang, 1] as [number, number]] : [])])
     if (!ok) {
       violations.add(m.i)
+      closed.add(`${g.language}|${g.day.index}`)
+      if (!wronged) closeAll(g.language)
       return
     }
+    heldOn.add(`${g.language}|${g.day.index}`)
     fresh.book(day, g.start, policy.groupMeeting.minutes, null)
     const key = `${g.language}|${g.day.date}`
     interpretersTaken.set(key, (interpretersTaken.get(key) ?? 0) + 1)
@@ -158,39 +184,51 @@ export function checkMeetings(
     if (counts.augment(q.ref)) served[q.ref] = 1
   }
   while (next < order.length) hold(order[next++]!)
-  return violations
+  return { violations, closed }
 }
 
 const INF = 1 << 30
 
-/** A residual network on counts only: breadth-first augmenting paths (arc 2k forward, 2k+1 reverse). */
+/**
+ * A residual network on counts only: breadth-first augmenting paths (arc 2k forward, 2k+1 its
+ * reverse). Each node keeps its forward arcs and, apart, the reverse arcs that carry flow back: a
+ * date's node is reached by thousands of referrals, and scanning their empty reverse arcs made
+ * every search slow.
+ */
 class Counts {
-  sink = -1
+  private sink = -1
   private readonly to: number[] = []
   private readonly cap: number[] = []
   private readonly on: number[] = []
   private out: number[][] = []
+  private back: number[][] = []
+  private backPos: number[] = []
   private dead = new Uint8Array(0)
   private seen = new Int32Array(0)
   private via = new Int32Array(0)
   private stamp = 0
   private queue = new Int32Array(0)
+  private sinkArc = new Int32Array(0)
 
-  init(nodes: number): void {
+  init(nodes: number, sink: number): void {
+    this.sink = sink
     this.out = Array.from({ length: nodes }, () => [])
+    this.back = Array.from({ length: nodes }, () => [])
     this.dead = new Uint8Array(nodes)
     this.seen = new Int32Array(nodes)
     this.via = new Int32Array(nodes)
     this.queue = new Int32Array(nodes)
+    this.sinkArc = new Int32Array(nodes).fill(-1)
   }
 
   arc(u: number, v: number, cap: number, on: boolean): number {
     const k = this.to.length
+    if (v === this.sink) this.sinkArc[u] = k
     this.to.push(v, u)
     this.cap.push(cap, 0)
     this.on.push(on ? 1 : 0, on ? 1 : 0)
+    this.backPos.push(-1, -1)
     this.out[u]!.push(k)
-    this.out[v]!.push(k + 1)
     return k
   }
 
@@ -210,6 +248,7 @@ class Counts {
    */
   take(cuts: readonly (readonly [number, number])[]): boolean {
     const saved = [...this.cap]
+    let rerouted = false
     for (const [k, units] of cuts) {
       for (let i = 0; i < units; i++) {
         if (this.cap[k]! > 0) {
@@ -220,37 +259,116 @@ class Counts {
         // Send the unit on arc k around it, then drop it from k.
         if (!this.push(this.to[k ^ 1]!, this.to[k]!, k >> 1, false)) {
           for (let j = 0; j < saved.length; j++) this.cap[j] = saved[j]!
+          this.rebuildBack()
           return false
         }
-        this.cap[k ^ 1]!--
+        this.add(k ^ 1, -1)
+        rerouted = true
       }
     }
-    // A reroute may open a way out of a set an earlier search closed.
-    this.dead.fill(0)
+    // A reroute may open a way out of a set an earlier search closed (less slack alone cannot).
+    if (rerouted) this.dead.fill(0)
     return true
   }
 
+  /** Nodes with a residual path to the sink. */
+  reachingSink(): Uint8Array {
+    const n = this.out.length
+    const into: number[][] = Array.from({ length: n }, () => [])
+    for (let a = 0; a < this.to.length; a++) if (this.cap[a]! > 0 && this.on[a]) into[this.to[a]!]!.push(a)
+    const reach = new Uint8Array(n)
+    const queue = [this.sink]
+    reach[this.sink] = 1
+    for (let i = 0; i < queue.length; i++) {
+      for (const a of into[queue[i]!]!) {
+        const u = this.to[a ^ 1]!
+        if (reach[u]) continue
+        reach[u] = 1
+        queue.push(u)
+      }
+    }
+    return reach
+  }
+
+  /**
+   * Whether arc k may likely give up `units` of capacity: from its slack, or by sending what it
+   * carries on from its tail another way to the sink (`reach`). A quick look only, to close
+   * counsellor-days in bulk; take() decides for the meeting actually planned.
+   */
+  mayGive(k: number, units: number, reach: Uint8Array): boolean {
+    if (units <= this.cap[k]!) return true
+    const u = this.to[k ^ 1]!
+    for (const a of [...this.out[u]!, ...this.back[u]!]) if (a >> 1 !== k >> 1 && this.cap[a]! > 0 && this.on[a] && reach[this.to[a]!]) return true
+    return false
+  }
+
+  /** Change arc a's residual capacity, keeping the lists of reverse arcs that carry flow. */
+  private add(a: number, d: number): void {
+    const before = this.cap[a]!
+    this.cap[a] = before + d
+    if ((a & 1) === 0) return
+    const tail = this.to[a ^ 1]!
+    if (before === 0 && d > 0) {
+      this.backPos[a] = this.back[tail]!.length
+      this.back[tail]!.push(a)
+    } else if (before > 0 && before + d === 0) {
+      const list = this.back[tail]!
+      const last = list.pop()!
+      if (last !== a) {
+        list[this.backPos[a]!] = last
+        this.backPos[last] = this.backPos[a]!
+      }
+      this.backPos[a] = -1
+    }
+  }
+
+  private rebuildBack(): void {
+    for (const list of this.back) list.length = 0
+    for (let a = 1; a < this.to.length; a += 2) {
+      this.backPos[a] = -1
+      if (this.cap[a]! > 0) {
+        const tail = this.to[a ^ 1]!
+        this.backPos[a] = this.back[tail]!.length
+        this.back[tail]!.push(a)
+      }
+    }
+  }
+
   private push(s: number, t: number, skipPair: number, closeOnFail: boolean): boolean {
-    const { to, cap, on, out, dead, seen, via, queue } = this
+    const { to, cap, on, out, back, dead, seen, via, queue, sinkArc } = this
     const stamp = ++this.stamp
     seen[s] = stamp
     queue[0] = s
     let head = 0
     let tail = 1
     let found = false
+    const visit = (a: number): boolean => {
+      if (cap[a]! <= 0 || !on[a] || a >> 1 === skipPair) return false
+      const v = to[a]!
+      if (seen[v] === stamp || (closeOnFail && dead[v])) return false
+      seen[v] = stamp
+      via[v] = a
+      if (v === t) return true
+      // Look ahead: a free arc from v straight to the sink ends the search (most do, two arcs out).
+      if (t === this.sink) {
+        const b = sinkArc[v]!
+        if (b >= 0 && cap[b]! > 0 && b >> 1 !== skipPair) {
+          via[t] = b
+          return true
+        }
+      }
+      queue[tail++] = v
+      return false
+    }
     search: while (head < tail) {
       const u = queue[head++]!
-      for (const a of out[u]!) {
-        if (cap[a]! <= 0 || !on[a] || a >> 1 === skipPair) continue
-        const v = to[a]!
-        if (seen[v] === stamp || (closeOnFail && dead[v])) continue
-        seen[v] = stamp
-        via[v] = a
-        if (v === t) {
-          found = true
-          break search
-        }
-        queue[tail++] = v
+      for (const a of out[u]!) if (visit(a)) {
+        found = true
+        break search
+      }
+      for (const a of back[u]!) if (visit(a)) {
+        found = true
+        break search
       }
     }
     if (!found) {
@@ -259,8 +377,8 @@ class Counts {
     }
     for (let v = t; v !== s; ) {
       const a = via[v]!
-      cap[a]!--
-      cap[a ^ 1]!++
+      this.add(a, -1)
+      this.add(a ^ 1, 1)
       v = to[a ^ 1]!
     }
     return true

@@ -189,10 +189,10 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
       if (e.code === 'group-meeting-no-room' || e.code === 'group-meeting-full') unseated.push({ referral: byId.get(id)!, from: e.from, until: e.until })
     }
     const prep = build(plan.groups, awaiting, plan.method)
-    const violations = checkMeetings(problem, horizonEnd, prep.model, prep.groups, unseated, languageOrder, rules)
+    const { violations, closed: found } = checkMeetings(problem, horizonEnd, prep.model, prep.groups, unseated, languageOrder, rules)
     if (violations.size === 0) return prep
     if (round < MAX_MEETING_ROUNDS) {
-      for (const i of violations) closed.add(`${plan.groups[i]!.language}|${plan.groups[i]!.day.index}`)
+      for (const key of found) closed.add(key)
       continue
     }
     // Past the last round the meetings still in the way are not held; their members wait.
