@@ -1,4 +1,4 @@
-// Child process of intake-crash.test.ts: stores a batch in the database file argv[2] and SIGKILLs
+// Child process of intake-kill.test.ts: stores a batch in the database file argv[2] and SIGKILLs
 // itself at the argv[5]-th run of a statement matching argv[4] (see crash-hook.ts).
 // argv[3]: 'repository' (upsertBatch alone) or 'service' (intakeReferrals: the batch and its audit lines).
 import { intakeReferrals } from '../../../src/services/referrals.ts'
