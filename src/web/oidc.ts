@@ -20,13 +20,15 @@ export type Oidc = ReturnType<typeof createOidc>
  * decided by the tildeling account with that address.
  */
 export function createOidc(config: OidcConfig) {
+  // client_secret_basic: OpenID Connect's default method, the one a provider assumes unless told otherwise.
+  const auth = client.ClientSecretBasic(config.clientSecret)
+  // A person waits on every call to the provider: 10 seconds, not the library's 30. Plain http only to this machine.
+  const options = { timeout: 10, ...(isLoopback(new URL(config.issuer)) && { execute: [client.allowInsecureRequests] }) }
   let discovered: Promise<client.Configuration> | undefined
   /** The provider's metadata, fetched on first use (a provider down at start does not stop the service) and again after a failure. */
   function provider(): Promise<client.Configuration> {
-    // client_secret_basic: OpenID Connect's default method, the one a provider assumes unless told otherwise.
-    const auth = client.ClientSecretBasic(config.clientSecret)
     discovered ??= client
-      .discovery(new URL(config.issuer), config.clientId, undefined, auth, isLoopback(new URL(config.issuer)) ? { execute: [client.allowInsecureRequests] } : undefined)
+      .discovery(new URL(config.issuer), config.clientId, undefined, auth, options)
       .catch((err: unknown) => {
         discovered = undefined
         throw err
