@@ -81,6 +81,12 @@ function prepare(db: Db) {
        FROM session_referrals sr JOIN referrals r ON r.id = sr.referral_id WHERE sr.session_id = ? ORDER BY r.id`,
     ),
     referral: db.prepare('SELECT id, municipality, external_ref, advisor_consent, advisor_email FROM referrals WHERE id = ?'),
+    lastNotice: db.prepare('SELECT reason FROM unassigned_notices WHERE referral_id = ?').pluck(),
+    notice: db.prepare(
+      `INSERT INTO unassigned_notices (referral_id, reason, notified_at) VALUES (?, ?, ?)
+       ON CONFLICT (referral_id) DO UPDATE SET reason = excluded.reason, notified_at = excluded.notified_at`,
+    ),
+    clearNotice: db.prepare('DELETE FROM unassigned_notices WHERE referral_id = ?'),
     bump: db.prepare('UPDATE sessions SET sequence = sequence + 1 WHERE id = ? RETURNING sequence').pluck(),
     insertEvent: db.prepare(
       `INSERT INTO outbox_events (id, type, occurred_at, session_id, data, municipalities)
@@ -115,7 +121,8 @@ const eventReferral = (m: MemberRow): EventReferral => ({ id: m.id, municipality
  * when the advisor attends). Call it INSIDE the transaction that makes the change, so the change
  * and the news of it commit together or not at all: a crash after the commit loses nothing, a
  * rollback sends nothing. A move or cancellation raises the session's iCalendar SEQUENCE.
- * Returns the event id, or undefined when there is nothing to report (no such session or referral).
+ * Returns the event id, or undefined when there is nothing to report (no such session or referral,
+ * or a referral still waiting for the reason it was last told).
  */
 export function recordSessionEvent(db: Db, event: SessionEvent, now: Date = new Date()): string | undefined {
   const st = prepared(db)
@@ -124,6 +131,9 @@ export function recordSessionEvent(db: Db, event: SessionEvent, now: Date = new 
   if (event.type === 'referral.unassigned') {
     const r = st.referral.get(event.referralId) as MemberRow | undefined
     if (!r) return undefined
+    // Still waiting for the reason it was last told: nothing new to report.
+    if (st.lastNotice.get(r.id) === event.reason) return undefined
+    st.notice.run(r.id, event.reason, at)
     const data: UnassignedEventData = {
       referralId: r.id,
       referral: eventReferral(r),
@@ -163,6 +173,8 @@ export function recordSessionEvent(db: Db, event: SessionEvent, now: Date = new 
     }),
   }
   const municipalities = JSON.stringify([...new Set(concerned.map((m) => m.municipality))].sort())
+  // Booked: no longer waiting, so a later wait is news again.
+  if (event.type === 'session.booked') for (const m of concerned) st.clearNotice.run(m.id)
   st.insertEvent.run({ id, type: event.type, occurred_at: at, session_id: s.id, data: JSON.stringify(data), municipalities })
   st.fanOut.run({ event_id: id, type: event.type, municipalities, now: at })
   // advisorAttends is the participant's consent (contract: without it no invitation goes out).

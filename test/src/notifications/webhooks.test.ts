@@ -2,7 +2,7 @@ import t from 'tap'
 import { signBody, verifySignature } from '../../../src/services/notifications/signing.ts'
 import { startDeliveryWorker } from '../../../src/services/notifications/worker.ts'
 import { build } from '../../helpers/build.ts'
-import { proposeOn, seedCentre } from '../allocation-seed.ts'
+import { proposeOn, RUN_DATE, seedCentre } from '../allocation-seed.ts'
 import { receiver, testConfig } from './helpers.ts'
 
 t.test('the signature is the lowercase hex HMAC-SHA256 of the raw body keyed with the secret string', async (t) => {
@@ -123,4 +123,22 @@ t.test('a receiver that fails is retried with back-off until it answers 2xx', as
   await worker.runOnce()
   t.match(await deliveries(), { status: 'delivered', attempts: 3, lastStatus: 200 }, 'delivered on the third attempt')
   t.equal(r.got.length, 1, 'received once')
+})
+
+t.test('referral.unassigned tells a change, not every run: a second run with the same reasons sends nothing new', async (t) => {
+  const b = await build(t)
+  const { app, auth, db } = b
+  await seedCentre(b, 30)
+  const run = async () => {
+    const p = (await app.inject({ method: 'POST', url: '/v1/allocations', headers: auth.coordinator, payload: { runDate: RUN_DATE, horizonWeeks: 1 } })).json() as { id: string; unassigned: { referralId: string; reason: string }[] }
+    t.equal((await app.inject({ method: 'POST', url: `/v1/allocations/${p.id}/commit`, headers: auth.coordinator })).statusCode, 200, 'committed')
+    return p
+  }
+  const told = () => db.prepare(`SELECT json_extract(data, '$.referralId') AS id, json_extract(data, '$.reason') AS reason FROM outbox_events WHERE type = 'referral.unassigned' ORDER BY occurred_at`).all() as { id: string; reason: string }[]
+  const first = await run()
+  t.ok(first.unassigned.length > 0, `one week is too short for everyone (${first.unassigned.length} wait)`)
+  t.same(told().map((e) => e.id).sort(), first.unassigned.map((u) => u.referralId).sort(), 'the first run tells each waiting referral once')
+  const second = await run()
+  const changed = second.unassigned.filter((u) => first.unassigned.find((f) => f.referralId === u.referralId)?.reason !== u.reason)
+  t.equal(told().length, first.unassigned.length + changed.length, `the second run tells only those whose reason changed (${changed.length})`)
 })
