@@ -200,8 +200,8 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
       for (const m of plan.groups[i]!.members)
         awaiting.set(m.id, {
           reason: 'awaiting-group-meeting',
-          detail: `a group meeting in this run would take counsellor time from participants ranked above, so none is planned yet`,
-          explanation: { code: 'group-meeting-outranked', until: horizonEnd },
+          detail: `a group meeting in this run would take counsellor time or an interpreter that participants ranked above need before ${horizonEnd}, so none is planned yet`,
+          explanation: { code: 'group-meeting-takes-priority', until: horizonEnd },
         })
     return build(
       plan.groups.filter((_, i) => !violations.has(i)),

@@ -202,6 +202,8 @@ export type Explanation =
   | { readonly code: 'group-meeting-full'; readonly language: string; readonly seats: number; readonly from: IsoDate; readonly until: IsoDate }
   | { readonly code: 'group-meeting-no-date'; readonly from: IsoDate; readonly gap: number; readonly until: IsoDate }
   | { readonly code: 'group-meeting-outranked'; readonly until: IsoDate }
+  /** The meeting it would have had takes time or an interpreter someone ranked above needs (meeting-order.ts). */
+  | { readonly code: 'group-meeting-takes-priority'; readonly until: IsoDate }
   | { readonly code: 'no-capacity'; readonly minutes: number; readonly from: IsoDate; readonly until: IsoDate; readonly toDeadline: boolean; readonly groupMeetings: number }
   | {
       readonly code: 'lower-priority'

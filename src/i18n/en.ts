@@ -41,6 +41,8 @@ export const en: Messages = {
     groupMeetingNoDate: (from: string, gap: number, until: string) => `A group meeting on or after ${from} leaves no date for the individual session ${gap} days later, by ${until}.`,
     groupMeetingOutranked: (until: string) =>
       `A group meeting now would leave no individual session after it before ${until} (that time went to participants ranked above), so none is planned yet.`,
+    groupMeetingTakesPriority: (until: string) =>
+      `A group meeting in this run would take counsellor time or an interpreter that participants ranked above need before ${until}, so none is planned yet.`,
     noCapacity: (minutes: number, from: string, until: string, toDeadline: boolean, groupMeetings: number) =>
       `No counsellor has a free ${minutes}-minute slot between ${from} and ${toDeadline ? `the deadline ${until}` : until} (absences, holidays and sessions already booked${groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} take counsellor time then` : ''}).`,
     lowerPriority: (sessions: number, from: string, until: string, toDeadline: boolean, whom: string, decided: number, examples: string, meetings: string, taken: number) =>

@@ -46,6 +46,8 @@ export const nb = {
     groupMeetingNoDate: (from: string, gap: number, until: string) => `Et gruppemøte ${from} eller senere gir ingen dato for den individuelle timen ${gap} dager etter, innen ${until}.`,
     groupMeetingOutranked: (until: string) =>
       `Et gruppemøte nå ville ikke gi noen individuell time etter seg før ${until} (den tiden gikk til deltakere med høyere prioritet), så det planlegges ikke ennå.`,
+    groupMeetingTakesPriority: (until: string) =>
+      `Et gruppemøte i denne tildelingen ville ta veiledertid eller tolk som deltakere med høyere prioritet trenger før ${until}, så det planlegges ikke ennå.`,
     noCapacity: (minutes: number, from: string, until: string, toDeadline: boolean, groupMeetings: number) =>
       `Ingen veileder har en ledig time på ${minutes} minutter mellom ${from} og ${toDeadline ? `fristen ${until}` : until} (fravær, helligdager og timer som alt er booket${groupMeetings > 0 ? `; ${groupMeetings} gruppemøte${groupMeetings === 1 ? '' : 'r'} tar veiledertid da` : ''}).`,
     /**

@@ -48,6 +48,8 @@ export function renderExplanation(e: Explanation, lang: Lang, nameOf: NameOf = c
       return m.groupMeetingNoDate(d(e.from), e.gap, d(e.until))
     case 'group-meeting-outranked':
       return m.groupMeetingOutranked(d(e.until))
+    case 'group-meeting-takes-priority':
+      return m.groupMeetingTakesPriority(d(e.until))
     case 'no-capacity':
       return m.noCapacity(e.minutes, d(e.from), d(e.until), e.toDeadline, e.groupMeetings)
     case 'lower-priority': {

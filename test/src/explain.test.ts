@@ -33,6 +33,9 @@ t.test('capacity taken by group meetings says so in words', async (t) => {
   t.notMatch(renderExplanation({ ...lower, groupMeetings: 1 }, 'nb'), /gruppemøte/, 'a proposal stored before meetings were named counted every meeting on those days, ranked above or not: not said to have taken it')
   const room: Explanation = { code: 'group-meeting-no-room', language: 'uk', minutes: 180, from: '2025-03-17', until: '2025-03-28', otherMeetings: 1 }
   t.match(renderExplanation(room, 'en'), /1 group meetings in other languages take counsellor time/)
+  const takes: Explanation = { code: 'group-meeting-takes-priority', until: '2025-03-30' }
+  t.match(renderExplanation(takes, 'nb'), /^Et gruppemøte i denne tildelingen ville ta veiledertid eller tolk som deltakere med høyere prioritet trenger før 30\. mars 2025/)
+  t.match(renderExplanation(takes, 'en'), /^A group meeting in this run would take counsellor time or an interpreter that participants ranked above need before 30 March 2025/)
 })
 
 t.test('renderProposal replaces each detail that has an explanation and always gives followupsUnplanned', async (t) => {
