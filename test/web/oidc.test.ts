@@ -11,6 +11,7 @@ import { buildApp } from '../../src/app.ts'
 import { readConfig, type OidcConfig } from '../../src/config.ts'
 import { openDatabase } from '../../src/store/db.ts'
 import { createUserRepository } from '../../src/store/user-repository.ts'
+import { SIGN_IN_ATTEMPTS } from '../../src/web/routes/auth.tsx'
 import { TEST_SECRET } from '../helpers/build.ts'
 import { assertAccessible, CHROMIUM_ARGS, watchPageErrors } from './browser.ts'
 
@@ -206,6 +207,17 @@ t.test('signing in with an OpenID Connect provider', async (t) => {
     await page.getByRole('button', { name: 'Logg inn', exact: true }).click()
     await page.waitForURL(`${base}/replay`)
     t.ok(await page.getByRole('button', { name: 'Logg ut' }).isVisible(), 'signed in with the password')
+  })
+
+  t.test('wrong passwords are still limited with the provider on', async (t) => {
+    users.create({ email: 'gjetter@example.no', role: 'analyst' })
+    const { page } = await anonymous()
+    await page.goto('/login')
+    const form = { _csrf: await page.locator('input[name="_csrf"]').inputValue(), email: 'gjetter@example.no', password: 'ikke passordet' }
+    const statuses: number[] = []
+    for (let i = 0; i <= SIGN_IN_ATTEMPTS; i++) statuses.push((await page.request.post('/login', { form })).status())
+    t.same(statuses.slice(0, SIGN_IN_ATTEMPTS), Array(SIGN_IN_ATTEMPTS).fill(401), `${SIGN_IN_ATTEMPTS} wrong passwords are each 401`)
+    t.equal(statuses.at(-1), 429, 'the next is 429')
   })
 })
 
