@@ -539,17 +539,6 @@ export const nb = {
       nobody: 'Ingen',
       book: 'Book',
       bookFailed: 'Timen kunne ikke bookes',
-      booked: 'Timen er booket.',
-      back: 'Tilbake til henvisningen',
-    },
-    changes: {
-      title: 'Endringer',
-      caption: (n: number) => (n === 1 ? '1 time flyttes eller avlyses' : `${n} timer flyttes eller avlyses`),
-      col: { from: 'Fra', to: 'Til', reorder: 'Tolk', late: 'Sen avbestilling' },
-      cancelled: 'Avlyses (ingen plass)',
-      reorder: 'Bestill tolk på nytt',
-      sameInterpreter: 'Samme bestilling',
-      late: 'Ja, tolken må betales',
       // Why a direct booking was refused, by the rule the service names (409).
       refused: {
         overlap: 'Veilederen har allerede en time da. Velg en annen tid.',
@@ -571,6 +560,17 @@ export const nb = {
         horizon: 'Tiden har passert eller ligger for langt fram.',
       } as Record<string, string>,
       refusedOther: (rule: string) => `Bookingen bryter regelen «${rule}».`,
+      booked: 'Timen er booket.',
+      back: 'Tilbake til henvisningen',
+    },
+    changes: {
+      title: 'Endringer',
+      caption: (n: number) => (n === 1 ? '1 time flyttes eller avlyses' : `${n} timer flyttes eller avlyses`),
+      col: { from: 'Fra', to: 'Til', reorder: 'Tolk', late: 'Sen avbestilling' },
+      cancelled: 'Avlyses (ingen plass)',
+      reorder: 'Bestill tolk på nytt',
+      sameInterpreter: 'Samme bestilling',
+      late: 'Ja, tolken må betales',
       notLate: 'Nei',
     },
     interpreterOrders: {
