@@ -1,10 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { resolvePolicy } from '../../solver/policy.ts'
-import type { PolicyInput } from '../../solver/types.ts'
 import { capacityTable, DEFAULT_CAPACITY_TARGET, searchExtraCapacity, type CapacityTable, type ExtraCapacity } from '../replay/capacity.ts'
 import { resolveReplayPolicy, scenarioPolicy } from '../replay/policies.ts'
 import { mergePolicyInput, replayPeriod } from '../replay/simulate.ts'
-import { loadScenario, ScenarioError, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
+import { loadScenario, scenarioPolicyOn, ScenarioError, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
 import { CliError } from './errors.ts'
 
 function parseShare(value: string): number {
@@ -60,11 +59,10 @@ export function registerCapacity(program: Command): void {
         const scenario = loadScenario(file)
         const policy = opts.policy ? resolveReplayPolicy(opts.policy) : scenarioPolicy(scenario.policy !== undefined)
         const { from, to } = replayPeriod(scenario)
-        const input = mergePolicyInput(scenario.policy as PolicyInput | undefined, policy.overrides)
         const table = capacityTable({
           referrals: scenario.referrals.map((r) => toSolverReferral(r, from)).filter((r) => r.referredOn <= to),
           counsellors: scenario.counsellors.map(toSolverCounsellor),
-          policyOn: (d) => resolvePolicy(input, d),
+          policyOn: (d) => resolvePolicy(mergePolicyInput(scenarioPolicyOn(scenario, d), policy.overrides), d),
           from,
           to,
           withdrawnOn: new Map(scenario.referrals.flatMap((r) => (r.withdrawnOn !== undefined ? [[r.id ?? r.externalRef, r.withdrawnOn] as const] : []))),

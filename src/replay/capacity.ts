@@ -4,10 +4,11 @@
 
 import { addDays, daysBetween, mondayOf, parseHhMm } from '../../solver/calendar.ts'
 import { resolvePolicy } from '../../solver/policy.ts'
-import type { Counsellor, IsoDate, Policy, PolicyInput, Referral } from '../../solver/types.ts'
+import type { Counsellor, IsoDate, Policy, Referral } from '../../solver/types.ts'
 import type { Scenario } from '../schemas/scenario.ts'
 import { BUILT_IN_POLICIES, type ReplayPolicy } from './policies.ts'
 import { guidanceHours } from './hours.ts'
+import { scenarioPolicyOn } from '../services/scenario.ts'
 import { mergePolicyInput, simulate } from './simulate.ts'
 import { TARGET_BASES, targetOf } from './targets.ts'
 
@@ -212,13 +213,12 @@ const NOT_CAPACITY = new Set(['missing-competence-mapping', 'deferred'])
  */
 function shareSeenInTime(scenario: Scenario, policy: ReplayPolicy, extra: number, seed: number | undefined): Probe {
   const run = simulate(scenario, policy, { seed, extraCounsellors: (from, p) => virtualCounsellors(extra, from, p) })
-  const policyInput = mergePolicyInput(scenario.policy as PolicyInput | undefined, policy.overrides)
   let met = 0
   let decided = 0
   for (const [id, o] of run.outcomes) {
     if ((o.status === 'pending' && NOT_CAPACITY.has(o.reason)) || o.status === 'withdrawn') continue
     const r = run.referrals.get(id)!
-    const p = resolvePolicy(policyInput, r.referredOn)
+    const p = resolvePolicy(mergePolicyInput(scenarioPolicyOn(scenario, r.referredOn), policy.overrides), r.referredOn)
     const target = targetOf(r, p).date
     if (firstPossible(r, run.metrics.from, p) > target) continue
     const ok = o.status === 'held' && o.firstOn <= target

@@ -10,7 +10,7 @@ import { deadlineOf } from '../../solver/rules/index.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Counsellor, IsoDate, Policy, PolicyInput, Problem, Reason, Referral, Session } from '../../solver/types.ts'
 import type { Scenario } from '../schemas/scenario.ts'
-import { DEFAULT_HORIZON_WEEKS, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
+import { DEFAULT_HORIZON_WEEKS, scenarioPolicyOn, toSolverCounsellor, toSolverReferral } from '../services/scenario.ts'
 import { guidanceHours } from './hours.ts'
 import { summarise, type ReplayMetrics, type WeekMetrics } from './metrics.ts'
 import type { ReplayPolicy } from './policies.ts'
@@ -104,8 +104,8 @@ const membersOf = (s: Session): readonly string[] => (s.kind === 'group' ? s.ref
 
 export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: ReplayOptions = {}): ReplayRun {
   const { from, to } = replayPeriod(scenario)
-  const policyInput = mergePolicyInput(scenario.policy as PolicyInput | undefined, replayPolicy.overrides)
-  const policyOn = (d: IsoDate): Policy => resolvePolicy(policyInput, d)
+  // Each week the version in force that week (a scenario's policy may be dated versions), under the replay policy's overrides.
+  const policyOn = (d: IsoDate): Policy => resolvePolicy(mergePolicyInput(scenarioPolicyOn(scenario, d), replayPolicy.overrides), d)
   const horizonWeeks = scenario.horizonWeeks ?? DEFAULT_HORIZON_WEEKS
   const seed = opts.seed ?? scenario.seed ?? 1
   const attempts = new Map<string, number>()

@@ -14,7 +14,8 @@ export const ScenarioSchema = z
     horizonWeeks: z.number().int().min(1).max(26).optional(),
     from: IsoDateSchema.optional(),
     to: IsoDateSchema.optional(),
-    policy: PolicyInputSchema.optional(),
+    /** One policy, or dated versions (each from its validFrom): a replay applies, each week, the version in force that week. */
+    policy: z.union([PolicyInputSchema, z.array(PolicyInputSchema.extend({ validFrom: IsoDateSchema })).min(1).max(100)]).optional(),
     counsellors: z.array(CounsellorSchema),
     referrals: z.array(ScenarioReferralSchema),
     bookings: z.array(SessionSchema).optional(),
@@ -38,5 +39,12 @@ export const ScenarioSchema = z
       counsellorIds.add(c.id)
     })
     if (s.from && s.to && s.from > s.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be on or after from' })
+    if (Array.isArray(s.policy)) {
+      const from = new Set<string>()
+      s.policy.forEach((v, i) => {
+        if (from.has(v.validFrom)) ctx.addIssue({ code: 'custom', path: ['policy', i, 'validFrom'], message: `two policy versions from ${v.validFrom}` })
+        from.add(v.validFrom)
+      })
+    }
   })
 export type Scenario = z.infer<typeof ScenarioSchema>

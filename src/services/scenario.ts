@@ -83,6 +83,18 @@ function toSolverSession(s: NonNullable<Scenario['bookings']>[number]): Session 
   return { ...session, pinned: true } as Session
 }
 
+/**
+ * The scenario's policy in force on `date`: its one policy, or of its dated versions the latest
+ * from on or before that date (before the first, none: the defaults of that date).
+ */
+export function scenarioPolicyOn(s: Pick<Scenario, 'policy'>, date: string): PolicyInput | undefined {
+  if (!Array.isArray(s.policy)) return s.policy as PolicyInput | undefined
+  const inForce = s.policy.filter((v) => v.validFrom <= date).sort((a, b) => a.validFrom.localeCompare(b.validFrom)).at(-1)
+  if (!inForce) return undefined
+  const { validFrom: _from, ...policy } = inForce
+  return policy as PolicyInput
+}
+
 export type ProblemOverrides = { readonly runDate?: string | undefined; readonly horizonWeeks?: number | undefined }
 
 /**
@@ -95,7 +107,7 @@ export function scenarioProblem(s: Scenario, overrides: ProblemOverrides = {}): 
   return {
     runDate,
     horizonWeeks: overrides.horizonWeeks ?? s.horizonWeeks ?? DEFAULT_HORIZON_WEEKS,
-    policy: resolvePolicy(s.policy as PolicyInput | undefined, runDate),
+    policy: resolvePolicy(scenarioPolicyOn(s, runDate), runDate),
     counsellors: s.counsellors.map(toSolverCounsellor),
     referrals: s.referrals.filter((r) => r.withdrawnOn === undefined || r.withdrawnOn > runDate).map((r) => toSolverReferral(r, runDate)).filter((r) => r.referredOn <= runDate),
     pinned: (s.bookings ?? []).map(toSolverSession),

@@ -169,6 +169,21 @@ t.test('the report: one column per policy, one CSV row per policy and week', asy
   t.equal(csv.length, 1 + runs[0]!.weeks.length * 2, 'a header and a row per policy and week')
 })
 
+t.test('a scenario policy in dated versions: each week the version in force that week', async (t) => {
+  // From 3 March a version asks 60 days' notice: the runs from then on book nothing before May, while
+  // the runs before it (6-week horizon, the defaults) reach to mid-April at most.
+  const slow = { noticeDays: 60, leadDays: { ordinary: 60, ukraine: 60, corona: 60 } }
+  const dated = scenario({ policy: [{ validFrom: '2025-01-06' }, { validFrom: '2025-03-03', ...slow }] })
+  const heldIn = (m: ReplayMetrics, weeks: string[]) => m.weeks.filter((w) => weeks.includes(w.week)).reduce((n, w) => n + w.sessionsHeld, 0)
+  const gap = ['2025-04-21', '2025-04-28']
+  const a = simulate(dated, BUILT_IN_POLICIES.optimised!).metrics
+  const b = simulate(scenario(), BUILT_IN_POLICIES.optimised!).metrics
+  t.ok(heldIn(b, gap) > 0, 'with one policy throughout, sessions are held in the last weeks of April')
+  t.equal(heldIn(a, gap), 0, 'with the version from 3 March in force, none: those weeks were never open to a run')
+  t.ok(heldIn(a, ['2025-01-13', '2025-01-20', '2025-01-27']) > 0, 'while the first version booked as usual in January')
+  t.throws(() => scenario({ policy: [{ validFrom: '2025-01-06' }, { validFrom: '2025-01-06', noticeDays: 3 }] }), { message: /two policy versions from 2025-01-06/ }, 'two versions from the same day are refused')
+})
+
 t.test('the charts: equal policies both show, ticks on Mondays with full dates, texts in the chosen language', async (t) => {
   const s = scenario()
   const one = simulate(s, BUILT_IN_POLICIES.optimised!).metrics
