@@ -87,3 +87,60 @@ t.test('a run built on an older state is refused as stale and books nothing; a s
   t.same(repo.commit(fresh.id), { ok: false, why: 'not-proposed', status: 'committed' }, 'and only once')
   t.equal(db.prepare(`SELECT count(*) FROM sessions WHERE status = 'booked'`).pluck().get(), 2, 'its two sessions booked once')
 })
+
+t.test('what a commit books: each session as proposed, group members, languages, interpreter orders; pinned ones left alone; unassigned told', async (t) => {
+  const db = openDatabase(':memory:')
+  t.teardown(() => db.close())
+  const repo = createReferralRepository(db, undefined)
+  const uk = batch('uk').slice(0, 2).map((r, i) => toWrite({ ...r, externalRef: `U-${i}`, track: 'ukraine' }))
+  const ar = batch('ar').slice(0, 3).map(toWrite)
+  const ids = repo.upsertBatch([...ar, ...uk])
+  if (!ids.ok) throw new Error('seed referrals')
+  const [a0, a1, a2, u0, u1] = ids.ids as [string, string, string, string, string]
+  db.prepare(`INSERT INTO counsellors (id, name, municipalities, weekly, absences, updated_at) VALUES ('kari', 'Kari', '[]', '[]', '[]', '2025-01-01T00:00:00Z')`).run()
+  const proposal: Proposal = {
+    runDate: '2099-02-23', status: 'proposed',
+    sessions: [
+      { referralId: a0, counsellorId: 'kari', kind: 'individual', start: '2099-03-02T09:00:00+01:00', end: '2099-03-02T11:00:00+01:00', interpreterOrderBy: '2099-02-26T09:00:00+01:00' },
+      { referralIds: [u0, u1], counsellorId: 'kari', kind: 'group', language: 'uk', start: '2099-03-03T09:00:00+01:00', end: '2099-03-03T12:00:00+01:00', interpreterOrderBy: '2099-02-27T09:00:00+01:00' },
+      { referralId: a1, counsellorId: 'kari', kind: 'individual', start: '2099-03-04T09:00:00+01:00', end: '2099-03-04T11:00:00+01:00', pinned: true },
+    ],
+    unassigned: [{ referralId: a2, reason: 'no-capacity-in-horizon', detail: 'no room' }],
+    deadlineBreaches: [],
+    stats: { referrals: 4, scheduled: 3, withinDeadline: 1, solveMs: 0, method: 'flow', outcome: 'feasible', sessions: 3, groupMeetings: 1, followups: 0, unassigned: 1, deadlineBreaches: 0, objective: [] },
+  }
+  const allocations = createAllocationRepository(db)
+  const run = allocations.create({ runDate: proposal.runDate, horizonWeeks: 4, proposal, stateVersion: stateVersion(db) })
+  t.same(allocations.commit(run.id), { ok: true, booked: 2 }, 'two new sessions; the pinned one is not booked again')
+  const rows = db.prepare(
+    `SELECT s.kind, s.language, s.start, s.interpreter_order_by AS orderBy, s.allocation_id AS allocation, json_group_array(m.referral_id) AS members
+     FROM sessions s JOIN session_referrals m ON m.session_id = s.id GROUP BY s.id ORDER BY s.start_utc`,
+  ).all() as { members: string }[]
+  t.same(rows.map((r) => ({ ...r, members: (JSON.parse(r.members) as string[]).sort() })), [
+    { kind: 'individual', language: 'ar', start: '2099-03-02T09:00:00+01:00', orderBy: '2099-02-26T09:00:00+01:00', allocation: run.id, members: [a0] },
+    { kind: 'group', language: 'uk', start: '2099-03-03T09:00:00+01:00', orderBy: '2099-02-27T09:00:00+01:00', allocation: run.id, members: [u0, u1].sort() },
+  ], "the individual session in its referral's language, the group meeting with both members in its own")
+  const events = db.prepare('SELECT type, data FROM outbox_events ORDER BY type').all() as { type: string; data: string }[]
+  t.same(events.map((e) => e.type), ['referral.unassigned', 'session.booked', 'session.booked'], 'one event per booking and one for the referral left waiting')
+  t.match(JSON.parse(events[0]!.data), { referralId: a2, reason: 'no-capacity-in-horizon', allocationId: run.id, runDate: '2099-02-23' }, 'telling who waits, why, and from which run')
+})
+
+t.test("a repair's move rewrites the booking in place; a move from a time the booking no longer has is stale", async (t) => {
+  const { db, other } = setup(t)
+  const allocations = createAllocationRepository(db)
+  bookBehindTheBack(db, other, '2099-03-05T09:00:00+01:00', '2099-03-05T11:00:00+01:00')
+  const id = db.prepare('SELECT id FROM sessions').pluck().get() as string
+  const moveTo = (fromStart: string): Proposal => ({
+    runDate: '2099-02-23', status: 'proposed',
+    sessions: [{ id, referralId: other, counsellorId: 'kari', kind: 'individual', start: '2099-03-06T09:00:00+01:00', end: '2099-03-06T11:00:00+01:00' } as Session],
+    unassigned: [], deadlineBreaches: [],
+    changes: [{ sessionId: id, from: { counsellorId: 'kari', start: fromStart }, to: { counsellorId: 'kari', start: '2099-03-06T09:00:00+01:00' }, interpreterReorder: false, lateCancellation: false }],
+    stats: { referrals: 1, scheduled: 1, withinDeadline: 1, solveMs: 0, method: 'flow', outcome: 'feasible', sessions: 1, groupMeetings: 0, followups: 0, unassigned: 0, deadlineBreaches: 0, objective: [] },
+  } as Proposal)
+  const stale = allocations.create({ runDate: '2099-02-23', horizonWeeks: 4, proposal: moveTo('2099-03-05T10:00:00+01:00'), stateVersion: stateVersion(db) })
+  t.same(allocations.commit(stale.id), { ok: false, why: 'state-moved', builtOn: -1, now: stateVersion(db) }, 'the booking is not where the change says it was')
+  const good = allocations.create({ runDate: '2099-02-23', horizonWeeks: 4, proposal: moveTo('2099-03-05T09:00:00+01:00'), stateVersion: stateVersion(db) })
+  t.same(allocations.commit(good.id), { ok: true, booked: 0 }, 'a move books nothing new')
+  t.same(db.prepare('SELECT id, start, status FROM sessions').all(), [{ id, start: '2099-03-06T09:00:00+01:00', status: 'booked' }], 'the same booking, at its new time')
+  t.same(db.prepare('SELECT type FROM outbox_events').pluck().all(), ['session.moved'], 'and the move is told')
+})
