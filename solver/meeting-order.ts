@@ -209,6 +209,8 @@ class Counts {
   private stamp = 0
   private queue = new Int32Array(0)
   private sinkArc = new Int32Array(0)
+  /** Capacity changes (arc, value before) while take() may still undo them. */
+  private log: number[] | null = null
 
   init(nodes: number, sink: number): void {
     this.sink = sink
@@ -247,18 +249,21 @@ class Counts {
    * changed) if some unit has nowhere else to go.
    */
   take(cuts: readonly (readonly [number, number])[]): boolean {
-    const saved = [...this.cap]
+    // Changes are logged so a refusal can undo them (copying every capacity cost more than the search).
+    const log: number[] = []
+    this.log = log
     let rerouted = false
     for (const [k, units] of cuts) {
       for (let i = 0; i < units; i++) {
         if (this.cap[k]! > 0) {
-          this.cap[k]!--
+          this.add(k, -1)
           continue
         }
         if (this.cap[k ^ 1] === 0) break // no capacity left to take
         // Send the unit on arc k around it, then drop it from k.
         if (!this.push(this.to[k ^ 1]!, this.to[k]!, k >> 1, false)) {
-          for (let j = 0; j < saved.length; j++) this.cap[j] = saved[j]!
+          this.log = null
+          for (let j = log.length - 2; j >= 0; j -= 2) this.cap[log[j]!] = log[j + 1]!
           this.rebuildBack()
           return false
         }
@@ -266,6 +271,7 @@ class Counts {
         rerouted = true
       }
     }
+    this.log = null
     // A reroute may open a way out of a set an earlier search closed (less slack alone cannot).
     if (rerouted) this.dead.fill(0)
     return true
@@ -305,6 +311,7 @@ class Counts {
   /** Change arc a's residual capacity, keeping the lists of reverse arcs that carry flow. */
   private add(a: number, d: number): void {
     const before = this.cap[a]!
+    this.log?.push(a, before)
     this.cap[a] = before + d
     if ((a & 1) === 0) return
     const tail = this.to[a ^ 1]!
