@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { Caller } from '../../../src/auth/index.ts'
-import { getReferral, intakeReferrals, listReferrals, patchReferral, searchReferrals } from '../../../src/services/referrals.ts'
+import { getReferral, intakeReferrals, listReferrals, patchReferral, referralLabels, searchReferrals } from '../../../src/services/referrals.ts'
 import { openDatabase, type Db } from '../../../src/store/db.ts'
 import { createReferralRepository } from '../../../src/store/referral-repository.ts'
 import { createSessionRepository } from '../../../src/store/session-repository.ts'
@@ -12,6 +12,7 @@ import { bookSession } from '../../helpers/sessions.ts'
 const own: Caller = { role: 'municipality', municipality: '5001', keyId: 'k-5001' }
 const other: Caller = { role: 'municipality', municipality: '5035', keyId: 'k-5035' }
 const centre: Caller = { role: 'coordinator', keyId: 'k-centre' }
+const analyst: Caller = { role: 'analyst', keyId: 'k-analyst' }
 const item = (externalRef: string, municipality = '5001') => ({
   externalRef, municipality, track: 'ordinary', settledOn: '2025-01-10', referredOn: '2025-02-01', language: 'ar',
   competenceMappingDone: false, advisorConsent: true, participant: { name: `Person ${externalRef}` },
@@ -90,4 +91,79 @@ t.test("an intake naming another municipality is 403 and stores nothing, not eve
   t.same(snapshot(db), before, 'nothing stored, nothing audited')
   const created = intakeReferrals(referrals, centre, [item('NEW-1', '5035'), item('OWN-2', '5001')], '2025-03-01')
   t.equal(created.created, 2, 'the centre may post for both')
+})
+
+t.test('the centre reads and changes any referral; the owner and the centre see its sessions, the analyst no identity', async (t) => {
+  const { db, referrals, sessions, id } = setup(t)
+  const otherId = db.prepare(`SELECT id FROM referrals WHERE external_ref = 'OTHER-1'`).pluck().get() as string
+  t.match(getReferral(referrals, centre, otherId), { externalRef: 'OTHER-1', municipality: '5035' }, "the centre reads 5035's referral")
+  t.match(getReferral(referrals, own, id), { status: 'scheduled', sessions: [{ start: '2099-03-02T09:00:00+01:00' }] }, 'the owner sees its booked session')
+  t.match(patchReferral({ referrals, sessions }, centre, otherId, { competenceMappingDone: true }), { externalRef: 'OTHER-1', competenceMappingDone: true, status: 'pending' }, "the centre changes 5035's referral")
+  t.same(db.prepare(`SELECT actor, action FROM audit_log WHERE referral_id = ? AND action = 'update'`).all(otherId), [{ actor: 'k-centre', action: 'update' }], 'audited as an update by the centre')
+  const readsBefore = db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'read'`).pluck().get()
+  const seen = getReferral(referrals, analyst, id)
+  t.equal(seen.participant, undefined, 'the analyst sees no participant')
+  t.same(listReferrals(referrals, analyst, {}, { limit: 50 }).items.map((r) => r.externalRef), [undefined, undefined], 'nor any case reference')
+  t.same(searchReferrals(referrals, analyst, 'OWN'), [], 'and has nothing to search by')
+  t.equal(db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'read'`).pluck().get(), readsBefore, 'so none of its reads is audited as a read of personal data')
+})
+
+t.test('a withdrawn referral changes no more: 409, and nothing changes', async (t) => {
+  const { db, referrals, sessions, id } = setup(t)
+  patchReferral({ referrals, sessions }, own, id, { withdrawn: true })
+  const before = snapshot(db)
+  t.throws(() => patchReferral({ referrals, sessions }, own, id, { competenceMappingDone: true }), { statusCode: 409, message: `referral ${id} is withdrawn; it changes no more` }, 'refused')
+  t.same(snapshot(db), before, 'the database is as before')
+})
+
+t.test("a group meeting shows a municipality only its own members; lists filter and page within the caller's scope", async (t) => {
+  const { db, referrals, id } = setup(t)
+  const otherId = db.prepare(`SELECT id FROM referrals WHERE external_ref = 'OTHER-1'`).pluck().get() as string
+  t.same(listReferrals(referrals, centre, { status: 'blocked' }, { limit: 50 }).items.map((r) => r.externalRef), ['OTHER-1'], 'the status filter (OTHER-1 lacks its mapping and has no session yet)')
+  db.prepare(`INSERT INTO sessions (id, allocation_id, counsellor_id, kind, language, start, end, start_utc, end_utc, interpreter_order_by, status)
+    VALUES ('g', NULL, 'test-counsellor', 'group', 'ar', '2099-02-20T09:00:00+01:00', '2099-02-20T12:00:00+01:00', '2099-02-20T08:00:00.000Z', '2099-02-20T11:00:00.000Z', '2099-02-18T09:00:00+01:00', 'booked')`).run()
+  for (const r of [id, otherId]) db.prepare('INSERT INTO session_referrals (session_id, referral_id) VALUES (?, ?)').run('g', r)
+  const groupOf = (r: { sessions: readonly { kind: string; referralIds?: readonly string[] }[] }) => r.sessions.find((s) => s.kind === 'group')?.referralIds
+  t.same(groupOf(getReferral(referrals, own, id)), [id], 'the owner sees only its own member')
+  t.same(groupOf(listReferrals(referrals, own, {}, { limit: 50 }).items[0]!), [id], 'in the list too')
+  t.same(groupOf(searchReferrals(referrals, own, 'OWN-1')[0]!), [id], 'and in a search')
+  t.same([...(groupOf(getReferral(referrals, centre, id)) ?? [])].sort(), [id, otherId].sort(), 'the centre sees both')
+  t.same(listReferrals(referrals, own, { municipality: '5001' }, { limit: 50 }).items.map((r) => r.externalRef), ['OWN-1'], 'a municipality may name itself in the filter')
+  const first = listReferrals(referrals, centre, {}, { limit: 1 })
+  t.equal(first.items.length, 1, 'a page of one')
+  t.not(first.next, null, 'with a next page')
+  t.equal(listReferrals(referrals, centre, {}, { limit: 2 }).next, null, 'two fit in a page of two: no next page')
+  t.same(searchReferrals(referrals, centre, '  OTHER  ').map((r) => r.externalRef), ['OTHER-1'], 'the centre searches every municipality, the reference trimmed')
+})
+
+t.test('case references for a sessions page: only those the caller may see, each read audited', async (t) => {
+  const { db, referrals, id } = setup(t)
+  const otherId = db.prepare(`SELECT id FROM referrals WHERE external_ref = 'OTHER-1'`).pluck().get() as string
+  const before = db.prepare(`SELECT count(*) FROM audit_log`).pluck().get() as number
+  t.same([...referralLabels(referrals, own, [id, otherId, id, 'nobody'])], [[id, 'OWN-1']], "the owner's own only, once")
+  t.same([...referralLabels(referrals, analyst, [id, otherId])], [], 'none for the analyst')
+  t.same([...referralLabels(referrals, centre, [id, otherId])], [[id, 'OWN-1'], [otherId, 'OTHER-1']], 'both for the centre')
+  t.same(db.prepare(`SELECT actor, referral_id FROM audit_log ORDER BY seq`).all().slice(before), [
+    { actor: 'k-5001', referral_id: id }, { actor: 'k-centre', referral_id: id }, { actor: 'k-centre', referral_id: otherId },
+  ], 'each label shown is an audited read')
+})
+
+t.test('an intake over a scheduled or withdrawn referral is 409 naming each item, and stores and audits nothing', async (t) => {
+  const { db, referrals, sessions } = setup(t)
+  const [withdrawnId] = intakeReferrals(referrals, own, [item('OWN-2')], '2025-03-01').ids as [string]
+  patchReferral({ referrals, sessions }, own, withdrawnId, { withdrawn: true })
+  const before = snapshot(db)
+  t.throws(() => intakeReferrals(referrals, own, [item('OWN-3'), item('OWN-2'), item('OWN-1')], '2025-03-01'), {
+    statusCode: 409,
+    message: '2 referrals are already scheduled or withdrawn and cannot be replaced. Nothing was stored',
+    items: [
+      { index: 1, path: 'externalRef', message: 'this referral is withdrawn; it changes no more (post a new externalRef for a new referral)' },
+      { index: 2, path: 'externalRef', message: 'this referral is already scheduled; cancel the session first' },
+    ],
+  }, 'both named, in item order')
+  t.same(snapshot(db), before, 'nothing stored (not even OWN-3), nothing audited')
+  t.throws(() => intakeReferrals(referrals, own, [item('OWN-1')], '2025-03-01'), { statusCode: 409, message: '1 referral is already scheduled or withdrawn and cannot be replaced. Nothing was stored' }, 'one, said in the singular')
+  const ok = intakeReferrals(referrals, own, [item('OWN-3')], '2025-03-01')
+  t.same(db.prepare(`SELECT actor, action FROM audit_log WHERE referral_id = ?`).all(ok.ids[0]), [{ actor: 'k-5001', action: 'write' }], 'a stored referral is audited as written by the caller')
+  t.throws(() => intakeReferrals(referrals, other, [item('A', '5001'), item('B', '5001')], '2025-03-01'), { statusCode: 403, message: '2 referrals name another municipality; nothing was stored' }, 'two foreign, in the plural')
 })
