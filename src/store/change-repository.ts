@@ -52,11 +52,11 @@ export function createChangeRepository(db: Db) {
 
   return {
     /**
-     * Apply a proposal's changes: a session with nowhere to go is cancelled (with what depended on
+     * Apply a proposal's changes (or a coordinator's one move, with no proposal): a session with nowhere to go is cancelled (with what depended on
      * it); a moved one is rewritten in place, keeping its id, after checking that no booking outside
      * the change set holds the new time. Throws SlotTaken or ChangeStale to roll the commit back.
      */
-    apply(allocationId: string, changes: readonly Change[], moved: readonly (Session & { id?: string })[], lateOf: (s: StoredSession) => boolean, now: Date): void {
+    apply(allocationId: string | null, changes: readonly Change[], moved: readonly (Session & { id?: string })[], lateOf: (s: StoredSession) => boolean, now: Date): void {
       const changing = JSON.stringify(changes.map((c) => c.sessionId))
       const byId = new Map(moved.map((s) => [s.id, s]))
       for (const c of changes) {

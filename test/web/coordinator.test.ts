@@ -117,6 +117,25 @@ t.test('the centre coordinator', async (t) => {
     await check(t, 'cancel session done')
   })
 
+  t.test('a session is moved from the week board: its options, then "Flytt hit"', async (t) => {
+    const s = web.db.prepare("SELECT id, start, counsellor_id AS c FROM sessions WHERE status = 'booked' AND kind = 'individual' ORDER BY start_utc DESC LIMIT 1").get() as { id: string; start: string; c: string }
+    await page.goto(`/board?week=${s.start.slice(0, 10)}`)
+    await page.locator(`a[href="/sessions/${s.id}/move"]`).click()
+    await page.waitForURL(`**/sessions/${s.id}/move`)
+    t.match(await page.getByRole('heading', { level: 1 }).textContent(), /^Flytt timen for /, 'the move page names the case')
+    await check(t, 'move session')
+    const form = page.locator(`form[action="/sessions/${s.id}/move"]`).first()
+    const to = { c: await form.locator('input[name="counsellorId"]').inputValue(), start: await form.locator('input[name="start"]').inputValue() }
+    const answer = page.waitForResponse((r) => r.request().method() === 'POST')
+    await form.getByRole('button', { name: /^Flytt hit/ }).click()
+    t.equal((await answer).status(), 200, '"Flytt hit" moves it')
+    await page.waitForLoadState()
+    t.equal(await page.getByRole('heading', { level: 2 }).first().textContent(), 'Timen er flyttet', 'the page says so')
+    const now = web.db.prepare('SELECT counsellor_id AS c, start, status FROM sessions WHERE id = ?').get(s.id) as { c: string; start: string; status: string }
+    t.same(now, { c: to.c, start: to.start, status: 'booked' }, 'the same session has the chosen time in the store')
+    await check(t, 'session moved')
+  })
+
   t.test('counsellors: the list, a new one with errors, then saved', async (t) => {
     await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Veiledere' }).click()
     await page.waitForURL('**/counsellors')

@@ -8,13 +8,14 @@ import { listAudit } from '../../services/audit.ts'
 import { allocationDeps, commitAllocation, getAllocation, listAllocations, proposeInWorker } from '../../services/allocation.ts'
 import { disruptedOf, listDisruptions, proposeRepair } from '../../services/disruptions.ts'
 import { namesFor, renderProposal } from '../../services/explain.ts'
+import { moveOptions, moveSession } from '../../services/booking.ts'
 import { referralLabels } from '../../services/referrals.ts'
 import { cancelSession, listSessions } from '../../services/sessions.ts'
 import { toWireSession } from '../../store/session-repository.ts'
 import { pageContext, personCaller, requirePerson, sendPage } from '../context.ts'
 import { parseDateInput, showDateInput, text, type FormBody } from '../forms.ts'
 import type { FieldErrors } from '../views/components.tsx'
-import { DisruptionsPage } from '../views/disruptions.tsx'
+import { DisruptionsPage, MovedPage, OptionsPage, refusalInWords } from '../views/disruptions.tsx'
 import { InterpreterOrdersPage } from '../views/interpreter-orders.tsx'
 import { interpreterOrdersCsv, listInterpreterOrders, markCancelled, markOrdered } from '../../services/interpreter-orders.ts'
 import { createInterpreterOrderRepository } from '../../store/interpreter-order-repository.ts'
@@ -126,6 +127,33 @@ const coordinatorRoutes: FastifyPluginAsync = async (app) => {
     if (reason === '') return sendPage(reply, CancelPage({ ctx, s, labels, errors: { reason: ctx.t.web.fieldErrors.cancelReason } }), 422)
     const result = cancelSession(deps, stored.id, reason)
     return sendPage(reply, CancelPage({ ctx, s, labels, result }))
+  })
+
+  // Moving one session: where it can go (as options are found), then the move itself.
+  const movePage = (sessionId: string, error?: string) => async (request: Parameters<typeof pageContext>[0], reply: Parameters<typeof pageContext>[1], status = 200) => {
+    const ctx = pageContext(request, reply)
+    const caller = personCaller(request)
+    const stored = deps.sessions.findById(sessionId)
+    if (!stored || stored.status !== 'booked') throw new NotFound('no such booked session')
+    const found = moveOptions(deps, caller, sessionId, 5, ctx.lang)
+    const labels = referralLabels(deps.referrals, caller, [found.referralId, ...found.options.flatMap((o) => o.displaces)])
+    const moving = { sessionId, start: stored.start, counsellorId: stored.counsellorId }
+    return sendPage(reply, OptionsPage({ ctx, referralId: found.referralId, label: labels.get(found.referralId) ?? '', found, labels, counsellorName: counsellorName(), error, moving }), status)
+  }
+  app.get('/sessions/:id/move', only, async (request, reply) => movePage((request.params as { id: string }).id)(request, reply))
+
+  app.post('/sessions/:id/move', only, async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const body = (request.body ?? {}) as FormBody
+    const ctx = pageContext(request, reply)
+    try {
+      const moved = moveSession(deps, personCaller(request), id, { counsellorId: text(body, 'counsellorId'), start: text(body, 'start') })
+      const label = referralLabels(deps.referrals, personCaller(request), deps.sessions.findById(id)?.referrals.map((r) => r.id) ?? []).values().next().value ?? ''
+      return sendPage(reply, MovedPage({ ctx, label, moved, counsellorName: counsellorName() }))
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err
+      return movePage(id, refusalInWords(ctx, err.message))(request, reply, 409)
+    }
   })
 
   app.get('/allocations', only, async (request, reply) => {

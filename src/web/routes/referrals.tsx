@@ -9,7 +9,7 @@ import { allocationDeps } from '../../services/allocation.ts'
 import { bookOption, referralOptions } from '../../services/booking.ts'
 import { referralLabels } from '../../services/referrals.ts'
 import { createSessionRepository } from '../../store/session-repository.ts'
-import { OptionsPage } from '../views/disruptions.tsx'
+import { OptionsPage, refusalInWords } from '../views/disruptions.tsx'
 import { namesFor } from '../../services/explain.ts'
 import { latestPlans } from '../../services/plan.ts'
 import { pageContext, personCaller, requirePerson, sendPage } from '../context.ts'
@@ -185,12 +185,7 @@ const referralPages: FastifyPluginAsync = async (app) => {
     try {
       bookOption(deps, personCaller(request), id, { counsellorId: text(body, 'counsellorId'), start: text(body, 'start') })
     } catch (err) {
-      if (err instanceof Conflict) {
-        // The service's message starts with the rule it names ("overlap: ..."): say it in words.
-        const rule = err.message.slice(0, err.message.indexOf(':'))
-        const t = pageContext(request, reply).t.web.options
-        return optionsPage(id, t.refused[rule] ?? t.refusedOther(rule))(request, reply, 409)
-      }
+      if (err instanceof Conflict) return optionsPage(id, refusalInWords(pageContext(request, reply), err.message))(request, reply, 409)
       throw err
     }
     return reply.redirect(`/referrals/${id}?notice=booked`, 303)

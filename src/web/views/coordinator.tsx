@@ -111,6 +111,15 @@ export function BoardPage({ ctx, view, prev, next }: { ctx: PageContext; view: B
                               {t.cancel}
                               <span class="ds-sr-only">{` ${hm(s.start, ctx)} ${formatDate(d.date, ctx.lang)}`}</span>
                             </a>
+                            {s.kind !== 'group' && (
+                              <>
+                                {' · '}
+                                <a class="ds-link" href={`/sessions/${s.id}/move`}>
+                                  {t.move}
+                                  <span class="ds-sr-only">{` ${hm(s.start, ctx)} ${formatDate(d.date, ctx.lang)}`}</span>
+                                </a>
+                              </>
+                            )}
                           </li>
                         ))}
                       </ul>

@@ -1,5 +1,5 @@
 import type { Disruption } from '../../services/disruptions.ts'
-import type { OptionsOut } from '../../services/booking.ts'
+import type { Moved, OptionsOut } from '../../services/booking.ts'
 import { formatDate, formatDateTime, formatTime } from '../../i18n/format.ts'
 import type { PageContext } from '../context.ts'
 import { Alert, Button, Csrf } from './components.tsx'
@@ -60,14 +60,25 @@ export function DisruptionsPage({ ctx, list, labels, counsellorName }: { ctx: Pa
   )
 }
 
-export function OptionsPage({ ctx, referralId, label, found, labels, counsellorName, error }: { ctx: PageContext; referralId: string; label: string; found: OptionsOut; labels: Labels; counsellorName: (id: string) => string; error?: string | undefined }) {
+/** A refused booking or move in words: the service's 409 message begins with the rule it names ("overlap: ..."). */
+export function refusalInWords(ctx: PageContext, message: string): string {
+  const rule = message.slice(0, message.indexOf(':'))
+  return ctx.t.web.options.refused[rule] ?? ctx.t.web.options.refusedOther(rule)
+}
+
+/** A booked session being moved: the options page then offers where it can go instead. */
+export type Moving = { readonly sessionId: string; readonly start: string; readonly counsellorId: string }
+
+export function OptionsPage({ ctx, referralId, label, found, labels, counsellorName, error, moving }: { ctx: PageContext; referralId: string; label: string; found: OptionsOut; labels: Labels; counsellorName: (id: string) => string; error?: string | undefined; moving?: Moving | undefined }) {
   const t = ctx.t.web.options
   const canBook = ctx.person?.role === 'coordinator'
+  const title = moving ? t.moveTitle(label) : t.title(label)
   return (
-    <Layout ctx={ctx} title={t.title(label)} wide>
-      <PageTitle>{t.title(label)}</PageTitle>
+    <Layout ctx={ctx} title={title} wide>
+      <PageTitle>{title}</PageTitle>
+      {moving && <p class="ds-paragraph">{t.movingFrom(formatDateTime(moving.start, ctx.lang), counsellorName(moving.counsellorId))}</p>}
       {error && (
-        <Alert color="danger" heading={t.bookFailed}>
+        <Alert color="danger" heading={moving ? t.moveFailed : t.bookFailed}>
           <p class="ds-paragraph">{error}</p>
         </Alert>
       )}
@@ -94,12 +105,12 @@ export function OptionsPage({ ctx, referralId, label, found, labels, counsellorN
                 <td>{o.displaces.length === 0 ? t.nobody : refLinks(o.displaces, labels)}</td>
                 {canBook && (
                   <td>
-                    <form method="post" action={`/referrals/${referralId}/book`}>
+                    <form method="post" action={moving ? `/sessions/${moving.sessionId}/move` : `/referrals/${referralId}/book`}>
                       <Csrf ctx={ctx} />
                       <input type="hidden" name="counsellorId" value={o.counsellorId} />
                       <input type="hidden" name="start" value={o.start} />
                       <button class="ds-button" data-variant={i === 0 ? 'primary' : 'secondary'} type="submit">
-                        {t.book}
+                        {moving ? t.moveHere : t.book}
                         <span class="ds-sr-only">{` ${formatDate(o.start.slice(0, 10), ctx.lang)} ${formatTime(o.start, ctx.lang)}`}</span>
                       </button>
                     </form>
@@ -111,9 +122,37 @@ export function OptionsPage({ ctx, referralId, label, found, labels, counsellorN
         </table>
       )}
       <p class="ds-paragraph">
-        <a class="ds-link" href={`/referrals/${referralId}`}>
-          {t.back}
+        <a class="ds-link" href={moving ? '/board' : `/referrals/${referralId}`}>
+          {moving ? t.backToBoard : t.back}
         </a>
+      </p>
+    </Layout>
+  )
+}
+
+/** After a move: where the session went, and what to do about the interpreter. */
+export function MovedPage({ ctx, label, moved, counsellorName }: { ctx: PageContext; label: string; moved: Moved; counsellorName: (id: string) => string }) {
+  const t = ctx.t.web.options
+  return (
+    <Layout ctx={ctx} title={t.moveTitle(label)}>
+      <PageTitle>{t.moveTitle(label)}</PageTitle>
+      <Alert color="success" heading={t.moved}>
+        <p class="ds-paragraph">{t.movedTo(formatDateTime(moved.to.start, ctx.lang), counsellorName(moved.to.counsellorId))}</p>
+        {moved.interpreterReorder && <p class="ds-paragraph">{t.reorder}</p>}
+        {moved.lateCancellation && <p class="ds-paragraph">{t.lateCancellation}</p>}
+      </Alert>
+      <p class="ds-paragraph">
+        <a class="ds-link" href={`/board?week=${moved.to.start.slice(0, 10)}`}>
+          {t.backToBoard}
+        </a>
+        {moved.interpreterReorder && (
+          <>
+            {' · '}
+            <a class="ds-link" href="/interpreter-orders">
+              {ctx.t.web.menu.interpreterOrders}
+            </a>
+          </>
+        )}
       </p>
     </Layout>
   )
