@@ -26,6 +26,8 @@ export type DayBook = {
   book(d: BookDay, start: number, minutes: number, interpreterLanguage: string | null): void
   /** How many sessions of `minutes` this day can still hold. */
   capacity(d: BookDay, minutes: number): number
+  /** An independent copy in the same state (building the days from the counsellors is the costly part). */
+  clone(): DayBook
 }
 
 /** The language whose interpreter a session uses, or null. */
@@ -45,12 +47,6 @@ export function createDayBook(problem: Problem, horizonEnd: IsoDate): DayBook {
   const order = new Map(problem.counsellors.map((c, i) => [c.id, i]))
   days.sort((a, b) => a.day - b.day || (order.get(a.counsellorId) ?? 0) - (order.get(b.counsellorId) ?? 0))
   const indexed = days.map((d, index) => ({ ...d, index }))
-  const byDate = new Map<IsoDate, BookDay[]>()
-  const byKey = new Map<string, BookDay>()
-  for (const d of indexed) {
-    byDate.set(d.date, [...(byDate.get(d.date) ?? []), d])
-    byKey.set(`${d.counsellorId}|${d.date}`, d)
-  }
 
   // Pinned interpreted sessions already use the interpreter service's capacity.
   const used = new Map<string, number>()
@@ -62,10 +58,20 @@ export function createDayBook(problem: Problem, horizonEnd: IsoDate): DayBook {
     used.set(key, (used.get(key) ?? 0) + 1)
   }
   problem.pinned.forEach(count)
+  return bookOf(indexed, used, problem.interpreterCapacity ?? {})
+}
 
-  const caps = problem.interpreterCapacity ?? {}
+function bookOf(days: BookDay[], used: Map<string, number>, caps: Readonly<Record<string, number>>): DayBook {
+  const byDate = new Map<IsoDate, BookDay[]>()
+  const byKey = new Map<string, BookDay>()
+  for (const d of days) {
+    const list = byDate.get(d.date)
+    if (list) list.push(d)
+    else byDate.set(d.date, [d])
+    byKey.set(`${d.counsellorId}|${d.date}`, d)
+  }
   return {
-    days: indexed,
+    days,
     byDate,
     byKey,
     interpreterLeft(language, date) {
@@ -81,6 +87,13 @@ export function createDayBook(problem: Problem, horizonEnd: IsoDate): DayBook {
       let n = 0
       for (const [s, e] of d.free) n += Math.floor((e - s) / minutes)
       return Math.min(n, d.sessionsLeft)
+    },
+    clone() {
+      return bookOf(
+        days.map((d) => ({ ...d, free: [...d.free] })),
+        new Map(used),
+        caps,
+      )
     },
   }
 }

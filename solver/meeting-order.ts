@@ -14,8 +14,8 @@
 // matroid. A meeting that leaves the prefix above it servable leaves that prefix's served set
 // unchanged, so requests ranked above a meeting are served exactly as if the meeting were not held.
 
-import type { BookDay } from './daybook.ts'
-import { createDayBook, fitOn } from './daybook.ts'
+import type { BookDay, DayBook } from './daybook.ts'
+import { fitOn } from './daybook.ts'
 import type { PlannedGroup } from './groups.ts'
 import type { Model } from './model.ts'
 import type { Ranked } from './priority.ts'
@@ -44,14 +44,15 @@ export function meetingRank(g: PlannedGroup, rules: readonly PriorityRule[], pro
  * What the check found: `violations`, indices of the meetings in `groups` that take capacity
  * someone ranked above needed; `closed`, `language|day index` of every counsellor-day a meeting of
  * that language could not have used at that rank either (so the next plan does not try them one
- * by one). `model` is the model built with these meetings in place; `languageOrder` the order the
+ * by one). `fresh`: the days before any meeting (a copy the check books into); `model`: the model
+ * built with these meetings in place; `languageOrder` the order the
  * languages were planned in (a later language could not use what an earlier one had taken).
  */
 export type MeetingCheck = { readonly violations: ReadonlySet<number>; readonly closed: ReadonlySet<string> }
 
 export function checkMeetings(
   problem: Problem,
-  horizonEnd: IsoDate,
+  fresh: DayBook,
   model: Model,
   groups: readonly PlannedGroup[],
   unseated: readonly Unseated[],
@@ -62,8 +63,6 @@ export function checkMeetings(
   const closed = new Set<string>()
   if (groups.length === 0) return { violations, closed }
   const { policy } = problem
-  // The days as they were before any meeting: each meeting is taken out again at its rank.
-  const fresh = createDayBook(problem, horizonEnd)
   const longest = new Int32Array(model.dates.length)
   for (const r of model.referrals) for (const c of r.candidates) longest[c.date] = Math.max(longest[c.date]!, r.minutes)
 
@@ -78,12 +77,13 @@ export function checkMeetings(
   const lateArcs: number[][] = model.referrals.map(() => [])
   // Arcs are added after the node count is known: collect them first.
   const pending: [number, number, number, boolean, number][] = []
+  // Own and other counsellors of a date are one arc here: counts do not care whose day it is.
+  const lastOn = new Int32Array(model.dates.length).fill(-1)
   for (const r of model.referrals) {
     const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
-    const seen = new Set<number>()
     for (const c of r.candidates) {
-      if (seen.has(c.date)) continue
-      seen.add(c.date)
+      if (lastOn[c.date] === r.index) continue
+      lastOn[c.date] = r.index
       let to = poolBase + c.date
       if (r.limitedLanguage !== null) {
         const key = `${r.limitedLanguage}|${c.date}`

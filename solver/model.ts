@@ -84,6 +84,8 @@ export type Model = {
 export type Prepared = {
   readonly horizonEnd: IsoDate
   readonly book: DayBook
+  /** The days before this run placed anything (read it, or clone it to book into). */
+  readonly before: DayBook
   readonly model: Model
   readonly groups: readonly PlannedGroup[]
   /** How the group meetings were formed (null: none needed). */
@@ -141,9 +143,11 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
   const languageOrder = new Map<string, number>()
   for (const o of needGroup) if (!languageOrder.has(o.referral.language)) languageOrder.set(o.referral.language, languageOrder.size)
 
+  // The days before this run places anything: every planning round and check starts from a copy.
+  const base = createDayBook(problem, horizonEnd)
   /** The model with these meetings booked; members without one wait for the reason given. */
   const build = (groups: readonly PlannedGroup[], awaiting: ReadonlyMap<string, Blocked>, method: Prepared['groupMethod']): Prepared => {
-    const book = createDayBook(problem, horizonEnd)
+    const book = base.clone()
     const placed = groups.map((g) => ({ ...g, day: book.days[g.day.index]! }))
     for (const g of placed) book.book(g.day, g.start, policy.groupMeeting.minutes, g.language)
     const blocked = new Map(ineligible)
@@ -163,7 +167,7 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
       else blocked.set(referral.id, { reason: again.reason, detail: again.detail, explanation: again.explanation })
     }
     const model = buildFromBook(problem, book, eligible, owns)
-    return { horizonEnd, book, model, groups: placed, groupMethod: method, blocked, pinnedFirst, pinnedFollowup, owns }
+    return { horizonEnd, book, before: base, model, groups: placed, groupMethod: method, blocked, pinnedFirst, pinnedFollowup, owns }
   }
 
   // Plan, check the meetings in priority order (meeting-order.ts), close the counsellor-days where a
@@ -172,7 +176,7 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
   for (let round = 1; ; round++) {
     const plan = planGroups(
       needGroup.map((o) => ({ referral: o.referral, latest: o.el.window.latest })),
-      createDayBook(problem, horizonEnd),
+      base.clone(),
       policy,
       runDate,
       horizonEnd,
@@ -189,7 +193,7 @@ export function prepare(problem: Problem, groupOptions: GroupOptions = {}): Prep
       if (e.code === 'group-meeting-no-room' || e.code === 'group-meeting-full') unseated.push({ referral: byId.get(id)!, from: e.from, until: e.until })
     }
     const prep = build(plan.groups, awaiting, plan.method)
-    const { violations, closed: found } = checkMeetings(problem, horizonEnd, prep.model, prep.groups, unseated, languageOrder, rules)
+    const { violations, closed: found } = checkMeetings(problem, base.clone(), prep.model, prep.groups, unseated, languageOrder, rules)
     if (violations.size === 0) return prep
     if (round < MAX_MEETING_ROUNDS) {
       for (const key of found) closed.add(key)

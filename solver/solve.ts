@@ -13,7 +13,7 @@
 import { packDay } from './availability.ts'
 import { addDays, interpreterOrderBy, toOsloDateTime } from './calendar.ts'
 import type { BookDay } from './daybook.ts'
-import { createDayBook, fitOn, interpreterLanguage } from './daybook.ts'
+import { fitOn, interpreterLanguage } from './daybook.ts'
 import type { Holder, MeetingHolder, Why } from './explain.ts'
 import { explainShortage, keysOf } from './explain.ts'
 import { emptyUsage, greedyAssign } from './greedy.ts'
@@ -378,7 +378,7 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     const e = blocked.explanation
     if (e.code !== 'group-meeting-no-room' && e.code !== 'group-meeting-full') return blocked
     if (blockDays === null) {
-      const before = createDayBook(problem, prep.horizonEnd)
+      const { before } = prep
       blockDays = new Set(before.days.filter((d) => before.capacity(d, policy.groupMeeting.minutes) > 0).map((d) => d.index))
     }
     const days = blockDays
