@@ -2,7 +2,7 @@ import t from 'tap'
 import { resolvePolicy } from '../../../solver/policy.ts'
 import { competenceMapping, deadline, deferral, eligibility, groupMeetingFirst, leadTime, programmeEnd, trackInForce, type RuleContext } from '../../../solver/rules/index.ts'
 import { firstOrderable } from '../../../solver/rules/lead-time.ts'
-import { serviceFor, workingHoursBetween } from '../../../solver/rules/late-cancellation.ts'
+import { isLateCancellation, serviceFor, workingHoursBetween } from '../../../solver/rules/late-cancellation.ts'
 import type { Referral } from '../../../solver/types.ts'
 
 // Every rule's whole verdict, words included: the detail is what a municipality reads when a
@@ -141,4 +141,16 @@ t.test('late cancellation helpers: which service serves a language; no working h
   t.equal(workingHoursBetween('2025-03-10T10:00:00+01:00', '2025-03-10T09:00:00+01:00'), 0, 'backwards: none')
   t.equal(workingHoursBetween('2025-03-08T09:00:00+01:00', '2025-03-09T20:00:00+01:00'), 0, 'Saturday to Sunday: none')
   t.equal(workingHoursBetween('2025-03-07T20:00:00+01:00', '2025-03-10T01:30:00+01:00'), 5.5, 'Friday 20:00 to Monday 01:30: 4 h of Friday, 1.5 h of Monday')
+})
+
+t.test('eligibility keeps the narrowest bound: a track period ending after the horizon does not widen the window', async (t) => {
+  const corona = referral({ track: 'corona', interpreter: false, competenceMappingDone: false })
+  t.match(eligibility(corona, withPeriods({ corona: { from: '2020-01-01', until: '2025-12-31' } })), { ok: true, window: { earliest: '2025-03-05', latest: '2025-03-30' } }, "the horizon's end, not the period's")
+  t.match(eligibility(corona, withPeriods({ corona: { from: '2020-01-01', until: '2025-03-20' } })), { ok: true, window: { latest: '2025-03-20' } }, "the period's end inside the horizon")
+})
+
+t.test('a service with both notice terms bills by its clock hours', async (t) => {
+  // Monday 10 March 09:00, cancelled Friday 08:00: 73 clock hours, 25 working hours.
+  const both = { interpreterServices: [{ name: 'Begge', cancellationHours: 36, cancellationWorkingHours: 48 }], lateCancellationHours: 36 }
+  t.equal(isLateCancellation({ start: '2025-03-10T09:00:00+01:00', interpreted: true, language: 'ar' }, '2025-03-07T08:00:00+01:00', both), false, '73 clock hours ahead is in time, though 25 working hours would be late')
 })
