@@ -144,3 +144,31 @@ t.test("a repair's move rewrites the booking in place; a move from a time the bo
   t.same(db.prepare('SELECT id, start, status FROM sessions').all(), [{ id, start: '2099-03-06T09:00:00+01:00', status: 'booked' }], 'the same booking, at its new time')
   t.same(db.prepare('SELECT type FROM outbox_events').pluck().all(), ['session.moved'], 'and the move is told')
 })
+
+t.test("a repair's cancellation takes the dependent follow-up with it, not late unless told; an unexpected error is not an outcome", async (t) => {
+  const { db, other } = setup(t)
+  const allocations = createAllocationRepository(db)
+  bookBehindTheBack(db, other, '2099-03-05T09:00:00+01:00', '2099-03-05T11:00:00+01:00')
+  bookBehindTheBack(db, other, '2099-04-09T09:00:00+02:00', '2099-04-09T11:00:00+02:00')
+  db.prepare(`UPDATE sessions SET kind = 'followup' WHERE start = '2099-04-09T09:00:00+02:00'`).run()
+  const first = db.prepare(`SELECT id FROM sessions WHERE kind = 'individual'`).pluck().get() as string
+  const drop = {
+    runDate: '2099-02-23', status: 'proposed', sessions: [], unassigned: [], deadlineBreaches: [],
+    changes: [{ sessionId: first, from: { counsellorId: 'kari', start: '2099-03-05T09:00:00+01:00' }, to: null, interpreterReorder: false, lateCancellation: false }],
+    stats: { referrals: 1, scheduled: 0, withinDeadline: 0, solveMs: 0, method: 'flow', outcome: 'feasible', sessions: 0, groupMeetings: 0, followups: 0, unassigned: 0, deadlineBreaches: 0, objective: [] },
+  } as unknown as Proposal
+  const run = allocations.create({ runDate: '2099-02-23', horizonWeeks: 4, proposal: drop, stateVersion: stateVersion(db) })
+  t.same(allocations.commit(run.id), { ok: true, booked: 0 }, 'committed')
+  t.same(db.prepare('SELECT kind, status, late_cancellation AS late FROM sessions ORDER BY start_utc').all(), [
+    { kind: 'individual', status: 'cancelled', late: 0 },
+    { kind: 'followup', status: 'cancelled', late: 0 },
+  ], 'the first session and its follow-up are cancelled, neither billed as late')
+
+  const ghost = {
+    ...drop, changes: [],
+    sessions: [{ referralId: 'no-such-referral', counsellorId: 'kari', kind: 'individual', start: '2099-03-10T09:00:00+01:00', end: '2099-03-10T11:00:00+01:00' }],
+  } as unknown as Proposal
+  const broken = allocations.create({ runDate: '2099-02-23', horizonWeeks: 4, proposal: ghost, stateVersion: stateVersion(db) })
+  t.throws(() => allocations.commit(broken.id), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' }, 'a session of a referral the store does not have is an error, not a refusal')
+  t.same(db.prepare('SELECT status FROM allocations WHERE id = ?').pluck().get(broken.id), 'proposed', 'and the run is left as it was')
+})
