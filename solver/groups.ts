@@ -2,7 +2,9 @@
 // Languages are formed in turn (first seen in priority order), each booked in the DayBook before
 // the next. A language is formed by a small MIP (formLp) where its model stays small; otherwise, or
 // when the MIP gives no proven integral optimum, by the hand-coordinator's chunking (formGreedy).
-// Either way a meeting's time is reserved before anything else is placed.
+// Either way a meeting's time is reserved before anything else is placed; prepare() then checks the
+// plan against the priority order (meeting-order.ts) and plans again without the counsellor-days
+// a meeting may not take.
 
 import { addDays, daysBetween } from './calendar.ts'
 import type { BookDay, DayBook } from './daybook.ts'

@@ -7,12 +7,15 @@
 // is served, not where: augmenting paths in the model's network), and takes each meeting's
 // capacity out of the counsellor-day and the interpreter at the meeting's rank. If that leaves a
 // request ranked above it unserved, the meeting took capacity that request needed: a violation.
-// prepare() then closes that counsellor-day to meetings of that language and plans again.
+// prepare() then closes that counsellor-day to meetings of that language, with every other one a
+// quick look at the residual network says the meeting could not take at that rank either, and
+// plans again; after MAX_MEETING_ROUNDS (model.ts) meetings still in the way are not held.
 //
 // Why this keeps the flow exact: the flow serves requests in priority order on the final model (the
 // one with the meetings), and the served set of a prefix of requests is the greedy one of a
 // matroid. A meeting that leaves the prefix above it servable leaves that prefix's served set
 // unchanged, so requests ranked above a meeting are served exactly as if the meeting were not held.
+// (That is a statement about the flow; the greedy baseline serves the same final model its own way.)
 
 import type { BookDay, DayBook } from './daybook.ts'
 import { fitOn } from './daybook.ts'
