@@ -70,3 +70,12 @@ t.test('languages share the blocks in priority order: a member ranked above a se
   )
   t.match(waiting(p, 'A16'), { reason: 'lower-priority', rule: 'waiting-time', explanation: { meetings: [{ language: 'ru', on: '2025-03-18' }] } }, 'A16: the block for a second uk meeting went to the ru meeting of B1, ranked above')
 })
+
+t.test('a first session lost to a meeting ranked above is lower-priority, naming the meeting', async (t) => {
+  const { proposal: p } = run('group-meeting-takes-time')
+  t.same(meetings(p).map((g) => [g.language, g.start, g.referralIds]), [['uk', '2025-03-17T09:00:00+01:00', ['A1']]], 'the meeting of A1, ranked above O1, has the block')
+  t.match(waiting(p, 'O1'), { reason: 'lower-priority', rule: 'waiting-time', takenBy: [], explanation: { sessions: 0, meetings: [{ language: 'uk', on: '2025-03-17' }] } }, 'O1: outranked by the meeting, not short of capacity')
+  const nb = renderProposal(p, 'nb').unassigned.find((u) => u.referralId === 'O1')?.detail ?? ''
+  t.equal(nb, 'Veiledertiden mellom 5. mars 2025 og 30. mars 2025 gikk til gruppemøtet (uk, 17. mars 2025) for deltakere som ble henvist tidligere (regel: waiting-time).')
+  t.match(p.deadlineBreaches.find((b) => b.referralId === 'O1'), { reason: 'lead-time', explanation: { code: 'deadline-before-earliest', passed: true } }, 'its breach: the deadline had passed before the run')
+})
