@@ -300,9 +300,10 @@ class Counts {
   }
 
   /**
-   * Whether arc k may likely give up `units` of capacity: from its slack, or by sending what it
-   * carries on from its tail another way to the sink (`reach`). A quick look only, to close
-   * counsellor-days in bulk; take() decides for the meeting actually planned.
+   * Whether arc k may give up `units` of capacity: from its slack, or by sending what it carries
+   * on from its tail another way to the sink (`reach`). False is certain (not one unit past the
+   * slack has another way); true may still be refused by take(), which decides for a meeting
+   * actually planned. Used to close counsellor-days in bulk.
    */
   mayGive(k: number, units: number, reach: Uint8Array): boolean {
     if (units <= this.cap[k]!) return true
