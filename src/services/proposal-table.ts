@@ -1,4 +1,5 @@
 import type { Proposal, Session } from '../../solver/types.ts'
+import { counted } from '../errors.ts'
 
 export type TableLabels = {
   /** referral id -> what the coordinator recognises (the database's ids are UUIDs: municipality/externalRef). */
@@ -30,7 +31,7 @@ export function formatProposal(p: Omit<Proposal, 'status'> & { readonly id?: str
   const who = (id: string) => labels.referrals?.get(id) ?? id
   const counsellor = (id: string) => labels.counsellors?.get(id) ?? id
   const priority = (id: string) => labels.priorities?.get(id) ?? '-'
-  const whoOf = (s: Session) => (s.kind === 'group' ? `${s.referralIds.length} participants (${s.language}): ${s.referralIds.map(who).join(', ')}` : who(s.referralId))
+  const whoOf = (s: Session) => (s.kind === 'group' ? `${counted(s.referralIds.length, 'participant')} (${s.language}): ${s.referralIds.map(who).join(', ')}` : who(s.referralId))
   const sorted = [...p.sessions].sort((a, b) => a.start.localeCompare(b.start) || a.counsellorId.localeCompare(b.counsellorId))
   const out: string[] = [`Allocation${p.id ? ` ${p.id}` : ''}, run date ${p.runDate} (${p.status})`, '']
   out.push(`Sessions (${p.sessions.length})`)
