@@ -29,13 +29,22 @@ import type { Eligibility, GroupMethod, GroupOptions, IsoDate, Problem, Referral
 /** Days a non-own counsellor must save before it wins over the municipality's own counsellor. */
 export const OWN_PENALTY = 10
 
+/**
+ * Cost of a first session so late that its follow-up (secondMeetingGapDays later) cannot come
+ * before the programme ends: more than any day offset or counsellor preference, so the first
+ * session goes where the second can follow it wherever the model has such a date. It is a cost,
+ * not a rule: who is served is decided by priority first (flow.ts), so this never leaves a
+ * referral without its first session; it only chooses among the dates of those served.
+ */
+export const FOLLOWUP_LATE_PENALTY = 1000
+
 /** Counsellor-days of one date that cost a referral the same: its own counsellors', or everyone else's. */
 export type Candidate = {
   /** Index into `dates`. */
   readonly date: number
   /** Indices into `days`, all on that date. Shared between referrals: never mutate. */
   readonly days: readonly number[]
-  /** Calendar days after the run date, plus OWN_PENALTY for another municipality's counsellor. */
+  /** Calendar days after the run date, plus OWN_PENALTY for another municipality's counsellor, plus FOLLOWUP_LATE_PENALTY where the follow-up could not follow. */
   readonly cost: number
   /** After the referral's deadline. */
   readonly late: boolean
@@ -248,10 +257,12 @@ function buildFromBook(
     const deadline = window.deadline
     const { hasOwn, own, others } = splitFor(referral.municipality)
     const candidates: Candidate[] = []
+    // Two meetings and a programme that ends: the last first-session date that leaves room for the follow-up.
+    const lastForFollowup = referral.meetings === 2 && referral.programmeEndsOn !== undefined ? addDays(referral.programmeEndsOn, -problem.policy.secondMeetingGapDays) : undefined
     dates.forEach(({ date, days }, i) => {
       if (date < window.earliest || date > window.latest) return
       const late = deadline !== null && date > deadline
-      const offset = book.days[days[0]!]!.day
+      const offset = book.days[days[0]!]!.day + (lastForFollowup !== undefined && date > lastForFollowup ? FOLLOWUP_LATE_PENALTY : 0)
       const mine = own[i]!
       const rest = others[i]!
       if (mine.length > 0) candidates.push({ date: i, days: mine, cost: offset, late, own: true })

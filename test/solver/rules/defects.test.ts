@@ -45,3 +45,11 @@ t.test('follow-ups that cannot be planned are listed; no consent, no advisor', a
   t.same(run('tie-deadline').followupsUnplanned, [], 'empty when every follow-up is planned or none is asked for')
   t.equal(first(run('tie-deadline'), 'T1')?.advisorAttends, undefined, 'with consent the field is left out (the advisor attends)')
 })
+
+t.test('the first session goes where its follow-up can follow before the programme ends', async (t) => {
+  const p = run('followup-first-early')
+  t.match(first(p, 'X'), { start: '2025-03-10T09:00:00+01:00', counsellorId: 'per' }, 'X, two meetings and a programme ending 18 April, has its first session on 10 March (with another municipality\'s counsellor)')
+  t.equal(p.sessions.find((s) => s.kind === 'followup' && s.referralId === 'X')?.start, '2025-04-14T09:00:00+02:00', 'and its follow-up on 14 April, before the programme ends')
+  t.match(first(p, 'Y'), { start: '2025-03-24T09:00:00+01:00', counsellorId: 'kari' }, 'Y still has its session: only the dates were shared the other way')
+  t.same(p.followupsUnplanned, [], 'no follow-up left unplanned')
+})
