@@ -225,3 +225,21 @@ t.test("each violation's words: what the engine's tests and the benchmarks repor
   ]
   for (const [name, c, expected] of cases) t.same(violations(c), expected, name)
 })
+
+t.test('pinned sessions: a committed group meeting is the same whatever the order of its members; an order on the run date is in time', async (t) => {
+  const meeting = groupOf(['u', 'v'], '2025-03-19')
+  const problem: Problem = { runDate: RUN, horizonWeeks: 8, policy, counsellors: [anna], referrals: [u, v], pinned: [meeting] }
+  const proposal = (sessions: Session[]): Proposal => ({
+    runDate: RUN, status: 'proposed', sessions,
+    unassigned: [u, v].map((r) => ({ referralId: r.id, reason: 'no-capacity-in-horizon' as const, detail: 'x' })),
+    deadlineBreaches: [],
+    stats: { referrals: 0, scheduled: 0, withinDeadline: 0, solveMs: 0, method: 'greedy', outcome: 'feasible', sessions: 0, groupMeetings: 0, followups: 0, unassigned: 0, deadlineBreaches: 0, objective: [] },
+  })
+  t.same(validateProposal(problem, proposal([{ ...meeting, referralIds: ['v', 'u'] }])), [], 'members listed the other way round: still the committed meeting')
+  // The committed meeting counts as missing, and as still taking its time: the changed one overlaps it, and u is in both.
+  t.same(validateProposal(problem, proposal([{ ...meeting, referralIds: ['u'] }])).map((x) => x.rule), ['pinned-kept', 'overlap', 'group-meeting-once'], 'a member less: not the committed meeting')
+  t.same(validateProposal(problem, proposal([{ ...meeting, language: 'ru' }])).map((x) => x.rule).filter((r) => r === 'pinned-kept'), ['pinned-kept'], 'another language: not the committed meeting')
+  // Lead days of 2 with an interpreter: Friday 7 March, ordered two open days before, on the run date (Wednesday 5).
+  const short = { ...policy, leadDays: { ...policy.leadDays, ordinary: 2 } }
+  t.same(broken({ referrals: [oI], sessions: [individual(oI, '2025-03-07', '09:00', 'individual', short)], policy: short }), [], 'ordered on the run date itself')
+})
