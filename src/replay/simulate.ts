@@ -7,6 +7,7 @@
 import { addDays, daysBetween, hoursBetween, mondayOf, parseHhMm, toOsloDateTime } from '../../solver/calendar.ts'
 import { resolvePolicy } from '../../solver/policy.ts'
 import { deadlineOf } from '../../solver/rules/index.ts'
+import { isLateCancellation } from '../../solver/rules/late-cancellation.ts'
 import { solve } from '../../solver/solve.ts'
 import type { Counsellor, IsoDate, Policy, PolicyInput, Problem, Reason, Referral, Session } from '../../solver/types.ts'
 import type { Scenario } from '../schemas/scenario.ts'
@@ -158,11 +159,12 @@ export function simulate(scenario: Scenario, replayPolicy: ReplayPolicy, opts: R
       }
     }
   }
-  /** A cancellation: late when an interpreter was ordered and the notice is under lateCancellationHours. */
+  /** A cancellation: late by the one rule the service uses (the interpreter service's notice, else lateCancellationHours). */
   const cancel = (s: Session, at: string, policy: Policy) => {
     if (week) {
       week.cancellations++
-      if (s.interpreterOrderBy !== undefined && hoursBetween(at, s.start) < policy.lateCancellationHours) week.lateCancellations++
+      const language = s.kind === 'group' ? s.language : (states.get(s.referralId)?.referral.language ?? null)
+      if (isLateCancellation({ start: s.start, interpreted: s.interpreterOrderBy !== undefined, language }, at, policy)) week.lateCancellations++
     }
     drop(s, at, policy)
   }

@@ -218,7 +218,7 @@ export function commitAllocation(deps: AllocationDeps, id: string, now = new Dat
       throw new Conflict(`allocation ${id} was proposed for ${found.runDate}${begun ? ` and its session at ${begun.start} has begun` : ''}; run a new allocation and commit that`)
     }
   }
-  const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
+  const policy = resolvePolicy(deps.settings.policyInput(todayInOslo(now)), todayInOslo(now))
   const outcome = deps.allocations.commit(id, (s) => isLateCancellation(s, now, policy))
   if (!outcome.ok) {
     switch (outcome.why) {

@@ -156,7 +156,7 @@ export function moveSession(deps: AllocationDeps, caller: Caller, sessionId: str
       const broken = checkBooking(problem, referralId, to)
       const first = broken[0]
       if (first) throw new Conflict(`${first.rule}: the move breaks the rule ${first.rule} (${first.detail})`, broken.map((v) => ({ path: FIELD[v.rule] ?? 'start', message: `${v.rule}: ${v.detail}` })))
-      const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
+      const policy = resolvePolicy(deps.settings.policyInput(todayInOslo(now)), todayInOslo(now))
       const sameStart = Date.parse(to.start) === Date.parse(s.start)
       const interpreted = s.interpreterOrderBy !== null
       const change = {

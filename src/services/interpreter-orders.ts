@@ -73,7 +73,7 @@ function onlyCoordinator(caller: Caller) {
 export function listInterpreterOrders(deps: InterpreterOrderDeps, caller: Caller, q: { from?: string | undefined; to?: string | undefined } = {}, now = new Date()): InterpreterOrder[] {
   onlyCoordinator(caller)
   const today = todayInOslo(now)
-  const policy = resolvePolicy(deps.settings.policyInput(), today) as ReturnType<typeof resolvePolicy> & { readonly interpreterServices?: readonly InterpreterService[] }
+  const policy = resolvePolicy(deps.settings.policyInput(today), today) as ReturnType<typeof resolvePolicy> & { readonly interpreterServices?: readonly InterpreterService[] }
   const from = q.from ?? today
   const rows = deps.orders.list({ fromUtc: new Date(toOsloDateTime(from, 0)).toISOString(), toUtc: q.to === undefined ? undefined : new Date(toOsloDateTime(fromDayNumber(dayNumber(q.to) + 1), 0)).toISOString() })
   const line = (sessionId: string, orderBy: string, t: { start: string; end: string; language: string | null }, status: InterpreterOrderStatus): InterpreterOrder => {

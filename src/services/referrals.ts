@@ -161,7 +161,7 @@ function withPlan(plan: Plan | undefined): { plan?: Plan } {
 
 export function readContext(referrals: ReferralRepository, caller: Caller, now = new Date(), planOf?: PlanOf): ReadContext {
   const today = todayInOslo(now)
-  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(), today), unreadableDuf: [], planOf }
+  return { caller, now, today, policy: resolvePolicy(referrals.policyInput(today), today), unreadableDuf: [], planOf }
 }
 
 /** Audit the reads that showed a participant's identity (an analyst's pseudonymised reads show none). */

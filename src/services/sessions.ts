@@ -71,7 +71,8 @@ export function cancelSession(
   reason: string,
   now: Date = new Date(),
 ): { lateCancellation: boolean; alsoCancelled: { id: string; kind: StoredSession['kind']; start: string; lateCancellation: boolean }[] } {
-  const policy = resolvePolicy(deps.settings.policyInput(), todayInOslo(now))
+  // The policy in force on the day of the cancellation (`now`), as the rest of the cancellation counts.
+  const policy = resolvePolicy(deps.settings.policyInput(todayInOslo(now)), todayInOslo(now))
   const outcome = deps.sessions.cancel(id, reason, (s) => isLateCancellation(s, now, policy), now)
   if (!outcome.ok) {
     if (outcome.why === 'not-found') throw new NotFound(`no session ${id}`)

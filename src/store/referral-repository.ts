@@ -365,9 +365,9 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
     acceptsDuf(): boolean {
       return cipher !== undefined
     },
-    /** The centre's policy settings (for deadlines), if a coordinator has set any. */
-    policyInput(): PolicyInput | undefined {
-      const value = (policySetting.get(todayInOslo()) as string | null) ?? undefined
+    /** The centre's policy settings in force on `on` (default today), if a coordinator has set any: for deadlines. */
+    policyInput(on: string = todayInOslo()): PolicyInput | undefined {
+      const value = (policySetting.get(on) as string | null) ?? undefined
       return value === undefined ? undefined : (JSON.parse(value) as PolicyInput)
     },
   }
