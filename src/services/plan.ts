@@ -46,8 +46,8 @@ function indexRun(run: { readonly runDate: string; readonly proposal: { readonly
  * The latest run's plans, read once per request. Stale proposals (the state changed before they
  * were committed) are passed over: they describe a state that no longer is.
  */
-export function latestPlans(allocations: Pick<AllocationRepository, 'listNewest' | 'findById'>, lang: Lang, nameOf: NameOf): PlanOf {
-  const latest = allocations.listNewest({ limit: 20 }).find((a) => a.status !== 'stale')
+export function latestPlans(allocations: Pick<AllocationRepository, 'newestLive' | 'findById'>, lang: Lang, nameOf: NameOf): PlanOf {
+  const latest = allocations.newestLive()
   if (!latest) return () => undefined
   if (indexed?.id !== latest.id) {
     const run = allocations.findById(latest.id)
@@ -55,7 +55,7 @@ export function latestPlans(allocations: Pick<AllocationRepository, 'listNewest'
     indexed = { id: latest.id, index: indexRun(run) }
   }
   const { firstOn, waiting, asOf } = indexed.index
-  // The status comes from the summary just read: a commit changes it, not the proposal.
+  // The status comes from the row just read: a commit changes it, not the proposal.
   const status = latest.status === 'committed' ? 'booked' : 'planned'
   return (id) => {
     const u = waiting.get(id)

@@ -66,6 +66,8 @@ export function createAllocationRepository(db: Db) {
     `INSERT INTO allocations (id, run_date, horizon_weeks, status, proposal, state_version, created_at)
      VALUES (@id, @run_date, @horizon_weeks, 'proposed', @proposal, @state_version, @now)`,
   )
+  // The newest run that is not stale: its id and status only (no JSON), on the allocations_newest index.
+  const newestLive = db.prepare(`SELECT id, status FROM allocations WHERE status != 'stale' ORDER BY created_at DESC, id DESC LIMIT 1`)
   // Newest first; the id breaks ties of the same millisecond, so the order (and a cursor on it) is total.
   // json_extract reads the stats without handing the whole proposal (every session) to JavaScript.
   const newest = db.prepare(
@@ -136,6 +138,10 @@ export function createAllocationRepository(db: Db) {
     findById(id: string): StoredAllocation | undefined {
       const row = byId.get(id) as Row | undefined
       return row && fromRow(row)
+    },
+    /** The newest run not stale (a proposal or a committed run), by id and status: what a referral's plan is read from. */
+    newestLive(): { readonly id: string; readonly status: Exclude<AllocationStatus, 'stale'> } | undefined {
+      return newestLive.get() as { id: string; status: Exclude<AllocationStatus, 'stale'> } | undefined
     },
     /** Up to `limit` runs, newest first, after the run `before` (its createdAt and id): one page of the history. */
     listNewest(q: { readonly status?: AllocationStatus | undefined; readonly before?: readonly [createdAt: string, id: string] | undefined; readonly limit: number }): AllocationSummary[] {
