@@ -8,8 +8,7 @@ import type { StoredSession } from '../store/session-repository.ts'
 import { bumpStateVersion } from '../store/state.ts'
 import type { Lang } from '../i18n/index.ts'
 import { resolvePolicy } from '../../solver/policy.ts'
-import { isLateCancellation as lateCancellationRule } from '../../solver/rules/late-cancellation.ts'
-import type { Problem } from '../../solver/types.ts'
+import type { Problem, Violation } from '../../solver/types.ts'
 import { loadState, type AllocationDeps } from './allocation.ts'
 import { renderExplanation } from './explain.ts'
 import { isLateCancellation } from './sessions.ts'
@@ -58,6 +57,17 @@ export function referralOptions(deps: AllocationDeps, caller: Caller, id: string
 /** Fields a broken rule is about, for the problem's `errors`. */
 const FIELD: Readonly<Record<string, string>> = { absence: 'counsellorId', employment: 'counsellorId', 'working-hours': 'start', 'counsellor-exists': 'counsellorId' }
 
+/** 409 naming the first rule the new time breaks (`overlap: ...`), with every broken rule at its field; nothing when none is. */
+function refuseBroken(broken: readonly Violation[], what: 'booking' | 'move'): void {
+  const first = broken[0]
+  if (first) throw new Conflict(`${first.rule}: the ${what} breaks the rule ${first.rule} (${first.detail})`, broken.map((v) => ({ path: FIELD[v.rule] ?? 'start', message: `${v.rule}: ${v.detail}` })))
+}
+
+/** A booked session (maybe one that no longer fits) already holds that counsellor's time: 409 overlap. */
+function asOverlap(err: unknown): unknown {
+  return err instanceof SlotTaken ? new Conflict(`overlap: counsellor ${err.counsellorId} already has a booked session at that time`, [{ path: 'start', message: 'overlap: the time is taken' }]) : err
+}
+
 /**
  * Book one session for a referral directly (the coordinator, on the phone): checked against every
  * rule the validator knows and booked in one BEGIN IMMEDIATE transaction, so a commit landing at
@@ -75,21 +85,12 @@ export function bookOption(deps: AllocationDeps, caller: Caller, id: string, wan
       const r = problem.referrals.find((x) => x.id === id)
       if (!r) throw new Conflict(`referral-open: referral ${id} is withdrawn or completed; nothing can be booked for it`)
       const session: Booked = bookingSession(problem, r, want.counsellorId, want.start)
-      const broken = checkBooking(problem, id, session)
-      const first = broken[0]
-      if (first) {
-        throw new Conflict(
-          `${first.rule}: the booking breaks the rule ${first.rule} (${first.detail})`,
-          broken.map((v) => ({ path: FIELD[v.rule] ?? 'start', message: `${v.rule}: ${v.detail}` })),
-        )
-      }
+      refuseBroken(checkBooking(problem, id, session), 'booking')
       try {
         const sessionId = changes.book(session, r.language)
         return { ...session, id: sessionId }
       } catch (err) {
-        // A booking that no longer fits (disrupted) still holds its time in the store.
-        if (err instanceof SlotTaken) throw new Conflict(`overlap: counsellor ${err.counsellorId} already has a booked session at that time`, [{ path: 'start', message: 'overlap: the time is taken' }])
-        throw err
+        throw asOverlap(err)
       }
     })
     .immediate()
@@ -153,9 +154,7 @@ export function moveSession(deps: AllocationDeps, caller: Caller, sessionId: str
       const r = problem.referrals.find((x) => x.id === referralId)
       if (!r) throw new Conflict(`referral-open: the referral is withdrawn or completed; cancel the session instead`)
       const to = bookingSession(problem, r, want.counsellorId, want.start)
-      const broken = checkBooking(problem, referralId, to)
-      const first = broken[0]
-      if (first) throw new Conflict(`${first.rule}: the move breaks the rule ${first.rule} (${first.detail})`, broken.map((v) => ({ path: FIELD[v.rule] ?? 'start', message: `${v.rule}: ${v.detail}` })))
+      refuseBroken(checkBooking(problem, referralId, to), 'move')
       const policy = resolvePolicy(deps.settings.policyInput(todayInOslo(now)), todayInOslo(now))
       const sameStart = Date.parse(to.start) === Date.parse(s.start)
       const interpreted = s.interpreterOrderBy !== null
@@ -164,13 +163,12 @@ export function moveSession(deps: AllocationDeps, caller: Caller, sessionId: str
         from: { counsellorId: s.counsellorId, start: s.start },
         to: { counsellorId: to.counsellorId, start: to.start },
         interpreterReorder: interpreted && !sameStart,
-        lateCancellation: interpreted && !sameStart && lateCancellationRule({ start: s.start, interpreted, language: s.language }, now.toISOString(), policy),
+        lateCancellation: interpreted && !sameStart && isLateCancellation(s, now, policy),
       }
       try {
         changes.apply(null, [change], [{ ...to, kind: s.kind, id: sessionId }], (x) => isLateCancellation(x, now, policy), now)
       } catch (err) {
-        if (err instanceof SlotTaken) throw new Conflict(`overlap: counsellor ${err.counsellorId} already has a booked session at that time`, [{ path: 'start', message: 'overlap: the time is taken' }])
-        throw err
+        throw asOverlap(err)
       }
       bumpStateVersion(deps.db)
       return { ...change, to: { ...change.to, end: to.end } }
