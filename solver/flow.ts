@@ -14,14 +14,61 @@ export type FlowArc = { readonly from: number; readonly to: number; readonly cap
 
 export const INF_CAP = 1 << 30
 
+/**
+ * The arcs of a network, in typed arrays that grow as arcs are added: a county-size week has
+ * about 100,000, and building them as objects was a fifth of the flow's time.
+ */
+export class ArcList {
+  length = 0
+  from = new Int32Array(1024)
+  to = new Int32Array(1024)
+  cap = new Int32Array(1024)
+  cost = new Float64Array(1024)
+  enabled = new Uint8Array(1024)
+
+  static of(arcs: readonly FlowArc[]): ArcList {
+    const list = new ArcList()
+    for (const a of arcs) list.add(a.from, a.to, a.cap, a.cost, a.enabled)
+    return list
+  }
+
+  /** Adds an arc; returns its index. */
+  add(from: number, to: number, cap: number, cost: number, enabled = true): number {
+    if (this.length === this.from.length) {
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.from = grow(this.from)
+      this.to = grow(this.to)
+      this.cap = grow(this.cap)
+      this.cost = grow(this.cost)
+      this.enabled = grow(this.enabled)
+    }
+    const k = this.length++
+    this.from[k] = from
+    this.to[k] = to
+    this.cap[k] = cap
+    this.cost[k] = cost
+    this.enabled[k] = enabled ? 1 : 0
+    return k
+  }
+}
+
+// Node states: DONE while settled in the current search, DEAD for good once a failed search closed it off.
+const DONE = 1
+const DEAD = 2
+
 export class UnitFlow {
   readonly nodes: number
   private readonly sink: number
-  // Arc 2k is the forward arc, 2k+1 its reverse.
+  // Arc 2k is the forward arc, 2k+1 its reverse. A disabled arc has capacity 0 until enabled.
   private readonly to: Int32Array
   private readonly cap: Int32Array
   private readonly cost: Float64Array
-  private readonly enabled: Uint8Array
+  /** Capacity a disabled forward arc gets when enabled. */
+  private readonly pending: Int32Array
   private readonly adjStart: Int32Array
   /** Forward arcs out of each node (CSR). */
   private readonly adj: Int32Array
@@ -34,55 +81,53 @@ export class UnitFlow {
   /** Position of reverse arc 2k+1 in its node's `back` list, or -1. */
   private readonly backPos: Int32Array
   private readonly pot: Float64Array
-  private readonly dead: Uint8Array
+  private readonly state: Uint8Array
   // Search scratch, reused by every request (no allocation in the hot loop).
   private readonly dist: Float64Array
   private readonly parent: Int32Array
-  private readonly done: Uint8Array
   private readonly touched: Int32Array
   private touchedCount = 0
-  private heapKey: Float64Array
-  private heapNode: Int32Array
+  private readonly heapKey: Float64Array
+  private readonly heapNode: Int32Array
+  private heapSize = 0
   private readonly queue: Int32Array
   /** Each node's forward arc to the sink, or -1. */
   private readonly sinkArc: Int32Array
 
-  constructor(nodes: number, sink: number, arcs: readonly FlowArc[]) {
+  constructor(nodes: number, sink: number, given: ArcList | readonly FlowArc[]) {
+    const arcs = given instanceof ArcList ? given : ArcList.of(given)
+    const n = arcs.length
     this.nodes = nodes
     this.sink = sink
-    const m = arcs.length * 2
+    const m = n * 2
     this.to = new Int32Array(m)
     this.cap = new Int32Array(m)
     this.cost = new Float64Array(m)
-    this.enabled = new Uint8Array(m)
+    this.pending = new Int32Array(n)
     const degree = new Int32Array(nodes + 1)
-    arcs.forEach((a, k) => {
-      this.to[2 * k] = a.to
-      this.to[2 * k + 1] = a.from
-      this.cap[2 * k] = a.cap
-      this.cost[2 * k] = a.cost
-      this.cost[2 * k + 1] = -a.cost
-      this.enabled[2 * k] = this.enabled[2 * k + 1] = a.enabled ? 1 : 0
-      degree[a.from + 1]!++
-    })
+    this.sinkArc = new Int32Array(nodes).fill(-1)
+    for (let k = 0; k < n; k++) {
+      const from = arcs.from[k]!
+      this.to[2 * k] = arcs.to[k]!
+      this.to[2 * k + 1] = from
+      if (arcs.enabled[k]) this.cap[2 * k] = arcs.cap[k]!
+      else this.pending[k] = arcs.cap[k]!
+      this.cost[2 * k] = arcs.cost[k]!
+      this.cost[2 * k + 1] = -arcs.cost[k]!
+      degree[from + 1]!++
+      if (arcs.to[k] === sink) this.sinkArc[from] = 2 * k
+    }
     for (let v = 0; v < nodes; v++) degree[v + 1]! += degree[v]!
     this.adjStart = degree
-    this.adj = new Int32Array(arcs.length)
+    this.adj = new Int32Array(n)
     const fill = degree.slice(0, nodes)
-    arcs.forEach((a, k) => {
-      this.adj[fill[a.from]!++] = 2 * k
-    })
-    this.sinkArc = new Int32Array(nodes).fill(-1)
-    arcs.forEach((a, k) => {
-      if (a.to === sink) this.sinkArc[a.from] = 2 * k
-    })
+    for (let k = 0; k < n; k++) this.adj[fill[arcs.from[k]!]!++] = 2 * k
     this.back = Array.from({ length: nodes }, () => [])
-    this.backPos = new Int32Array(arcs.length).fill(-1)
+    this.backPos = new Int32Array(n).fill(-1)
     this.pot = new Float64Array(nodes)
-    this.dead = new Uint8Array(nodes)
+    this.state = new Uint8Array(nodes)
     this.dist = new Float64Array(nodes).fill(Infinity)
     this.parent = new Int32Array(nodes).fill(-1)
-    this.done = new Uint8Array(nodes)
     this.touched = new Int32Array(nodes)
     this.heapKey = new Float64Array(m + nodes + 1)
     this.heapNode = new Int32Array(m + nodes + 1)
@@ -114,44 +159,66 @@ export class UnitFlow {
    * referral's days costs, and makes the search order among tied nodes matter little.
    */
   private lookAhead(v: number, d: number): boolean {
-    const { to, cap, cost, enabled, pot, sinkArc, dead, done, dist, parent, adj, adjStart } = this
+    const { to, cap, cost, pot, sinkArc, state, dist, parent, adj, adjStart } = this
     const sink = this.sink
-    const reach = (): void => {
-      if (dist[sink] === Infinity && !done[sink]) this.touched[this.touchedCount++] = sink
-      dist[sink] = d
-    }
     const b = sinkArc[v]!
     if (b >= 0) {
-      if (cap[b]! <= 0 || !enabled[b] || cost[b]! + pot[v]! - pot[sink]! > 0) return false
-      reach()
-      parent[sink] = b
+      if (cap[b]! <= 0 || cost[b]! + pot[v]! - pot[sink]! > 0) return false
+      this.reachSink(d, b)
       return true
     }
     for (let i = adjStart[v]!; i < adjStart[v + 1]!; i++) {
       const a = adj[i]!
-      if (cap[a]! <= 0 || !enabled[a]) continue
+      if (cap[a]! <= 0) continue
       const w = to[a]!
-      if (dead[w] || done[w] || cost[a]! + pot[v]! - pot[w]! > 0) continue
+      if (state[w] !== 0 || cost[a]! + pot[v]! - pot[w]! > 0) continue
       const c = sinkArc[w]!
-      if (c < 0 || cap[c]! <= 0 || !enabled[c] || cost[c]! + pot[w]! - pot[sink]! > 0) continue
+      if (c < 0 || cap[c]! <= 0 || cost[c]! + pot[w]! - pot[sink]! > 0) continue
       if (dist[w] === Infinity) this.touched[this.touchedCount++] = w
       dist[w] = d
       parent[w] = a
-      reach()
-      parent[sink] = c
+      this.reachSink(d, c)
       return true
     }
     return false
   }
 
-  /** Enable a forward arc (and its reverse), e.g. a referral's days after its deadline. */
-  enableArc(k: number): void {
-    this.enabled[2 * k] = this.enabled[2 * k + 1] = 1
+  // Methods, not closures made per call: tsx (keepNames) wraps every named closure as it is made,
+  // and that wrapping was a quarter of the flow's time.
+  private reachSink(d: number, arc: number): void {
+    this.touch(this.sink)
+    this.dist[this.sink] = d
+    this.parent[this.sink] = arc
   }
 
-  /** Units on forward arc k. */
+  private touch(v: number): void {
+    if (this.dist[v] === Infinity && (this.state[v]! & DONE) === 0) this.touched[this.touchedCount++] = v
+  }
+
+  /** Push onto the search's binary heap (keys in heapKey, nodes in heapNode, `heapSize` of them). */
+  private push(key: number, node: number): void {
+    const { heapKey, heapNode } = this
+    let i = this.heapSize++
+    while (i > 0) {
+      const up = (i - 1) >> 1
+      if (heapKey[up]! <= key) break
+      heapKey[i] = heapKey[up]!
+      heapNode[i] = heapNode[up]!
+      i = up
+    }
+    heapKey[i] = key
+    heapNode[i] = node
+  }
+
+  /** Enable a forward arc, e.g. a referral's days after its deadline. */
+  enableArc(k: number): void {
+    this.cap[2 * k]! += this.pending[k]!
+    this.pending[k] = 0
+  }
+
+  /** Units on forward arc k (what its reverse arc could send back). */
   flowOn(k: number): number {
-    return this.enabled[2 * k] ? this.cap[2 * k + 1]! : 0
+    return this.cap[2 * k + 1]!
   }
 
   /**
@@ -160,52 +227,36 @@ export class UnitFlow {
    * the caller may have enabled new arcs out of it, and the rest of that dead set stays closed.
    */
   request(source: number): boolean {
-    this.dead[source] = 0
-    const { to, cap, cost, enabled, adj, adjStart, pot, dead } = this
+    const { to, cap, cost, adj, adjStart, pot, state, dist, parent, touched, heapKey, heapNode, queue } = this
+    const sink = this.sink
+    state[source] = 0
     // A fresh source has no arcs in; set its potential so its arcs out have reduced cost ≥ 0.
     let p = -Infinity
     for (let i = adjStart[source]!; i < adjStart[source + 1]!; i++) {
       const a = adj[i]!
-      if (cap[a]! > 0 && enabled[a] && !dead[to[a]!]) p = Math.max(p, pot[to[a]!]! - cost[a]!)
+      if (cap[a]! > 0 && state[to[a]!] === 0) p = Math.max(p, pot[to[a]!]! - cost[a]!)
     }
     if (p === -Infinity) {
-      dead[source] = 1
+      state[source] = DEAD
       return false
     }
     pot[source] = p
 
-    const { dist, parent, done, touched, heapKey, heapNode } = this
     this.touchedCount = 0
-    let size = 0
-    const push = (key: number, node: number): void => {
-      let i = size++
-      while (i > 0) {
-        const up = (i - 1) >> 1
-        if (heapKey[up]! <= key) break
-        heapKey[i] = heapKey[up]!
-        heapNode[i] = heapNode[up]!
-        i = up
-      }
-      heapKey[i] = key
-      heapNode[i] = node
-    }
-    const touch = (v: number): void => {
-      if (dist[v] === Infinity && !done[v]) touched[this.touchedCount++] = v
-    }
-    touch(source)
+    this.heapSize = 0
+    this.touch(source)
     dist[source] = 0
-    this.queue[0] = source
+    queue[0] = source
     let found = false
     // Nodes reached at the level being settled (reduced distance equal to the last one popped) go in
     // a queue instead of the heap: any of them may be settled next, and taking them breadth first
     // with a look-ahead to the sink finds a short zero-reduced-cost path after a few nodes instead of
     // settling the whole tie (under the potentials most of the graph ties at 0: that scan was most of
     // the flow's time). Depth first was worse: it follows reroutings before trying other free days.
-    const queue = this.queue
     let head = 0
     let tail = 1
     let level = 0
-    search: while (head < tail || size > 0) {
+    search: while (head < tail || this.heapSize > 0) {
       let d: number
       let u: number
       if (head < tail) {
@@ -215,7 +266,8 @@ export class UnitFlow {
         d = heapKey[0]!
         u = heapNode[0]!
         // Pop: move the last element down from the root.
-        const lastKey = heapKey[--size]!
+        const size = --this.heapSize
+        const lastKey = heapKey[size]!
         const lastNode = heapNode[size]!
         let i = 0
         for (;;) {
@@ -232,28 +284,29 @@ export class UnitFlow {
         level = d
         head = tail = 0
       }
-      if (done[u] || d > dist[u]!) continue
-      done[u] = 1
-      if (u === this.sink) {
+      if (state[u] !== 0 || d > dist[u]!) continue
+      state[u] = DONE
+      if (u === sink) {
         found = true
         break
       }
       const pu = pot[u]!
       // Forward arcs (CSR) first, then the reverse arcs that carry flow back.
       const back = this.back[u]!
-      const forward = adjStart[u + 1]! - adjStart[u]!
+      const first = adjStart[u]!
+      const forward = adjStart[u + 1]! - first
       for (let j = 0, n = forward + back.length; j < n; j++) {
-        const a = j < forward ? adj[adjStart[u]! + j]! : back[j - forward]!
-        if (cap[a]! <= 0 || !enabled[a]) continue
+        const a = j < forward ? adj[first + j]! : back[j - forward]!
+        if (cap[a]! <= 0) continue
         const v = to[a]!
-        if (dead[v] || done[v]) continue
+        if (state[v] !== 0) continue
         const nd = d + cost[a]! + pu - pot[v]!
         if (nd < dist[v]!) {
-          touch(v)
+          if (dist[v] === Infinity) touched[this.touchedCount++] = v
           dist[v] = nd
           parent[v] = a
           // Reduced costs are ≥ 0, so nothing left reaches the sink for less than d: stop here.
-          if (v === this.sink && nd <= d) {
+          if (v === sink && nd <= d) {
             found = true
             break search
           }
@@ -263,7 +316,7 @@ export class UnitFlow {
               break search
             }
             queue[tail++] = v
-          } else push(nd, v)
+          } else this.push(nd, v)
         }
       }
     }
@@ -272,16 +325,16 @@ export class UnitFlow {
       // Everything reached is closed off from the sink for good.
       for (let i = 0; i < this.touchedCount; i++) {
         const v = touched[i]!
-        if (done[v]) dead[v] = 1
+        if (state[v] === DONE) state[v] = DEAD
       }
     } else {
-      const total = dist[this.sink]!
+      const total = dist[sink]!
       for (let i = 0; i < this.touchedCount; i++) {
         const v = touched[i]!
         // π += min(d, D), shifted by −D so nodes never reached keep theirs.
-        if (done[v]) pot[v]! += dist[v]! - total
+        if (state[v] === DONE) pot[v]! += dist[v]! - total
       }
-      for (let v = this.sink; v !== source; ) {
+      for (let v = sink; v !== source; ) {
         const a = parent[v]!
         cap[a]!--
         cap[a ^ 1]!++
@@ -295,7 +348,7 @@ export class UnitFlow {
       const v = touched[i]!
       dist[v] = Infinity
       parent[v] = -1
-      done[v] = 0
+      if (state[v] === DONE) state[v] = 0
     }
     return found
   }

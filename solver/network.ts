@@ -6,8 +6,7 @@
 // whose single arc carries the interpreter capacity (own-counsellor preference is lost there: a
 // unit of flow cannot remember its municipality after a shared node).
 
-import { INF_CAP, UnitFlow } from './flow.ts'
-import type { FlowArc } from './flow.ts'
+import { ArcList, INF_CAP, UnitFlow } from './flow.ts'
 import type { Usage } from './greedy.ts'
 import type { Model } from './model.ts'
 
@@ -33,8 +32,8 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
   const langOf = new Int32Array(languages.size * D).fill(-1)
   const sharedDate: number[] = []
   const sharedLang: string[] = []
-  const arcs: FlowArc[] = []
-  const arc = (from: number, to: number, cap: number, cost: number, enabled = true): number => arcs.push({ from, to, cap, cost, enabled }) - 1
+  const arcs = new ArcList()
+  const arc = (from: number, to: number, cap: number, cost: number, enabled = true): number => arcs.add(from, to, cap, cost, enabled)
   // Which referral last got an arc into a node: own and other counsellors of one date share a LANG node.
   const lastFrom = new Int32Array(next + 2 * langOf.length + D).fill(-1)
 
