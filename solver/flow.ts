@@ -154,16 +154,16 @@ export class UnitFlow {
 
   /**
    * A free path on from `v` (just reached at distance `d`, the level being settled) to the sink at
-   * no reduced cost, of one arc or two forward arcs: if there is one, it is a shortest path, and it
-   * is recorded for the augmentation. Checking while relaxing costs what greedy's scan of a
-   * referral's days costs, and makes the search order among tied nodes matter little.
+   * no reduced cost, of up to three forward arcs (a referral's municipality node, the pool, a
+   * counsellor-day): if there is one, it is a shortest path, and it is recorded for the
+   * augmentation. Checking while relaxing costs what greedy's scan of a referral's days costs,
+   * and makes the search order among tied nodes matter little.
    */
-  private lookAhead(v: number, d: number): boolean {
+  private lookAhead(v: number, d: number, depth = 2): boolean {
     const { to, cap, cost, pot, sinkArc, state, dist, parent, adj, adjStart } = this
-    const sink = this.sink
     const b = sinkArc[v]!
     if (b >= 0) {
-      if (cap[b]! <= 0 || cost[b]! + pot[v]! - pot[sink]! > 0) return false
+      if (cap[b]! <= 0 || cost[b]! + pot[v]! - pot[this.sink]! > 0) return false
       this.reachSink(d, b)
       return true
     }
@@ -173,11 +173,13 @@ export class UnitFlow {
       const w = to[a]!
       if (state[w] !== 0 || cost[a]! + pot[v]! - pot[w]! > 0) continue
       const c = sinkArc[w]!
-      if (c < 0 || cap[c]! <= 0 || cost[c]! + pot[w]! - pot[sink]! > 0) continue
+      if (c >= 0) {
+        if (cap[c]! <= 0 || cost[c]! + pot[w]! - pot[this.sink]! > 0) continue
+        this.reachSink(d, c)
+      } else if (depth === 1 || !this.lookAhead(w, d, depth - 1)) continue
       if (dist[w] === Infinity) this.touched[this.touchedCount++] = w
       dist[w] = d
       parent[w] = a
-      this.reachSink(d, c)
       return true
     }
     return false

@@ -1,14 +1,20 @@
-// The model as a network for flow.ts. Per referral only ~days × (1 + own counsellors) arcs:
-//   referral → POOL(date)  cost: days after the run date (+ OWN_PENALTY if it has own counsellors)
-//   referral → CD(own counsellor, date)  cost: days after the run date
+// The model as a network for flow.ts. Per referral one arc per date of its window:
+//   referral → OWN(municipality, date)  cost: the date's cost for it (days after the run date, ...)
+//   OWN(municipality, date) → CD(own counsellor, date)  cost 0
+//   OWN(municipality, date) → POOL(date)  cost OWN_PENALTY
+//   referral → POOL(date)  for a municipality without counsellors of its own
 //   POOL(date) → CD(any counsellor, date) → sink (cap: the counsellor-day's capacity)
-// A referral whose interpreter language is limited goes through LANG(language, date) instead,
-// whose single arc carries the interpreter capacity (own-counsellor preference is lost there: a
-// unit of flow cannot remember its municipality after a shared node).
+// The OWN node is shared by the municipality's referrals: a referral's own days and the pool
+// cost what its candidates say, with one arc per date instead of one per own counsellor-day (half
+// the arcs, and half of what each search scans). A referral whose interpreter language is limited
+// goes through LANG(language, date) instead, whose single arc carries the interpreter capacity
+// (own-counsellor preference is lost there: a unit of flow cannot remember its municipality after
+// a shared node).
 
 import { ArcList, INF_CAP, UnitFlow } from './flow.ts'
 import type { Usage } from './greedy.ts'
 import type { Model } from './model.ts'
+import { OWN_PENALTY } from './model.ts'
 
 export type FlowRun = {
   /** Requests handled before the time limit (all of them when it completed). */
@@ -24,64 +30,76 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
   const cdBase = next
   next += model.days.length
   const sink = next++
-  // Shared nodes by index, made on first use: POOL per date, LANG (an in and an out node) per
-  // limited language and date.
-  const poolOf = new Int32Array(D).fill(-1)
-  const languages = new Map<string, number>()
-  for (const r of model.referrals) if (r.limitedLanguage !== null && !languages.has(r.limitedLanguage)) languages.set(r.limitedLanguage, languages.size)
-  const langOf = new Int32Array(languages.size * D).fill(-1)
-  const sharedDate: number[] = []
-  const sharedLang: string[] = []
   const arcs = new ArcList()
-  const arc = (from: number, to: number, cap: number, cost: number, enabled = true): number => arcs.add(from, to, cap, cost, enabled)
-  // Which referral last got an arc into a node: own and other counsellors of one date share a LANG node.
-  const lastFrom = new Int32Array(next + 2 * langOf.length + D).fill(-1)
+  model.days.forEach((d, i) => arcs.add(cdBase + i, sink, d.capacity, 0))
+
+  // Shared nodes by index, made on first use, each with its arcs on: POOL per date, LANG (an in and
+  // an out node) per limited language and date, OWN per municipality and date.
+  const poolOf = new Int32Array(D).fill(-1)
+  /** Per shared node: its arcs on to counsellor-days, with the day. */
+  const outOf = new Map<number, { arc: number; day: number }[]>()
+  /** Per OWN node: its arc to the pool, and the pool. */
+  const poolArcOf = new Map<number, { arc: number; pool: number }>()
+  const pool = (date: number): number => {
+    if (poolOf[date]! < 0) {
+      const node = next++
+      poolOf[date] = node
+      outOf.set(node, model.dates[date]!.days.map((day) => ({ arc: arcs.add(node, cdBase + day, INF_CAP, 0), day })))
+    }
+    return poolOf[date]!
+  }
+  const langNode = new Map<string, number>()
+  const lang = (language: string, date: number): number => {
+    const key = `${language}|${model.dates[date]!.date}`
+    let node = langNode.get(key)
+    if (node === undefined) {
+      node = next
+      next += 2
+      langNode.set(key, node)
+      arcs.add(node, node + 1, model.interpreterLeft.get(key) ?? 0, 0)
+      outOf.set(node, model.dates[date]!.days.map((day) => ({ arc: arcs.add(node! + 1, cdBase + day, INF_CAP, 0), day })))
+    }
+    return node
+  }
+  const ownNode = new Map<string, number>()
+  /** The OWN node of a municipality on a date, given its own days there (none: the pool only). */
+  const own = (municipality: string, date: number, days: readonly number[]): number => {
+    const key = `${municipality}|${date}`
+    let node = ownNode.get(key)
+    if (node === undefined) {
+      node = next++
+      ownNode.set(key, node)
+      outOf.set(node, days.map((day) => ({ arc: arcs.add(node!, cdBase + day, INF_CAP, 0), day })))
+      const to = pool(date)
+      poolArcOf.set(node, { arc: arcs.add(node, to, INF_CAP, OWN_PENALTY), pool: to })
+    }
+    return node
+  }
 
   const lateArcs: number[][] = model.referrals.map(() => [])
-  const refArcs: { arc: number; node: number; day: number }[][] = model.referrals.map(() => [])
+  const refArcs: { arc: number; node: number }[][] = model.referrals.map(() => [])
   for (const r of model.referrals) {
     const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
-    const lang = r.limitedLanguage !== null ? languages.get(r.limitedLanguage)! : -1
+    const limited = r.limitedLanguage
+    // Candidates come by date, own counsellors first on a date: one arc per date, at the cost of
+    // the cheapest way in (the own days, where the municipality has counsellors of its own).
+    let lastDate = -1
     for (const c of r.candidates) {
+      if (c.date === lastDate) continue
+      lastDate = c.date
+      const to =
+        limited !== null
+          ? lang(limited, c.date)
+          : r.hasOwn
+            ? own(r.referral.municipality, c.date, c.own ? c.days : [])
+            : pool(c.date)
+      const cost = limited === null && r.hasOwn && !c.own ? c.cost - OWN_PENALTY : c.cost
       const late = c.late && startsWithin
-      if (lang < 0 && c.own) {
-        for (const d of c.days) {
-          const a = arc(r.index, cdBase + d, 1, c.cost, !late)
-          if (late) lateArcs[r.index]!.push(a)
-          refArcs[r.index]!.push({ arc: a, node: cdBase + d, day: d })
-        }
-        continue
-      }
-      const slot = lang >= 0 ? lang * D + c.date : c.date
-      const nodes = lang >= 0 ? langOf : poolOf
-      let to = nodes[slot]!
-      if (to < 0) {
-        to = next
-        next += lang >= 0 ? 2 : 1
-        nodes[slot] = to
-        sharedDate[to] = c.date
-        if (lang >= 0) sharedLang[to] = r.limitedLanguage!
-      }
-      // Own candidates come first on a date, so the first arc to a shared node is the cheapest.
-      if (lastFrom[to] === r.index) continue
-      lastFrom[to] = r.index
-      const a = arc(r.index, to, 1, c.cost, !late)
+      const a = arcs.add(r.index, to, 1, cost, !late)
       if (late) lateArcs[r.index]!.push(a)
-      refArcs[r.index]!.push({ arc: a, node: to, day: -1 })
+      refArcs[r.index]!.push({ arc: a, node: to })
     }
   }
-  const outOf = new Map<number, { arc: number; day: number }[]>()
-  for (const node of poolOf) {
-    if (node < 0) continue
-    outOf.set(node, model.dates[sharedDate[node]!]!.days.map((i) => ({ arc: arc(node, cdBase + i, INF_CAP, 0), day: i })))
-  }
-  for (const node of langOf) {
-    if (node < 0) continue
-    const date = model.dates[sharedDate[node]!]!
-    arc(node, node + 1, model.interpreterLeft.get(`${sharedLang[node]!}|${date.date}`) ?? 0, 0)
-    outOf.set(node, date.days.map((i) => ({ arc: arc(node + 1, cdBase + i, INF_CAP, 0), day: i })))
-  }
-  model.days.forEach((d, i) => arc(cdBase + i, sink, d.capacity, 0))
 
   const flow = new UnitFlow(next, sink, arcs)
   const served = new Uint8Array(R)
@@ -98,8 +116,8 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     if (flow.request(q.ref)) served[q.ref] = 1
   }
 
-  // Read the assignment back: direct arcs name their day; a shared node's units go to its days in
-  // request order, own counsellor first where its day got units.
+  // Read the assignment back: each shared node's units go to its days in request order; a unit
+  // into an OWN node takes an own counsellor's day where one got units, else goes on to the pool.
   const left = new Map<number, Map<number, number>>()
   for (const [node, outs] of outOf) {
     const m = new Map<number, number>()
@@ -117,16 +135,17 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     const r = model.referrals[q.ref]!
     const through = refArcs[q.ref]!.find((x) => flow.flowOn(x.arc) > 0)
     if (!through) continue
-    let day = through.day
-    const shared = left.get(through.node)
-    if (shared) {
-      const own = r.candidates.find((c) => c.own && c.days.some((d) => (shared.get(d) ?? 0) > 0))
-      day = own?.days.find((d) => (shared.get(d) ?? 0) > 0) ?? [...shared.keys()][0] ?? -1
-      if (day < 0) continue
-      const n = (shared.get(day) ?? 0) - 1
-      if (n > 0) shared.set(day, n)
-      else shared.delete(day)
-    }
+    let units = left.get(through.node)!
+    const viaOwn = poolArcOf.get(through.node)
+    // Into an OWN node: an own counsellor's day if one got units, else on through the pool.
+    if (viaOwn && units.size === 0) units = left.get(viaOwn.pool)!
+    // Through a language node, the referral's own counsellor first where its day got units.
+    const ownDay = viaOwn ? undefined : r.candidates.find((c) => c.own && c.days.some((d) => units.has(d)))?.days.find((d) => units.has(d))
+    const day = ownDay ?? units.keys().next().value
+    if (day === undefined) continue
+    const n = units.get(day)! - 1
+    if (n > 0) units.set(day, n)
+    else units.delete(day)
     assigned[q.ref] = day
     used[day]!++
     if (r.limitedLanguage !== null) {
