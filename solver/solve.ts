@@ -14,8 +14,8 @@ import { packDay } from './availability.ts'
 import { addDays, interpreterOrderBy, toOsloDateTime } from './calendar.ts'
 import type { BookDay } from './daybook.ts'
 import { fitOn, interpreterLanguage } from './daybook.ts'
-import type { Holder, MeetingHolder, Why } from './explain.ts'
-import { explainShortage, keysOf } from './explain.ts'
+import type { Holder, MeetingHolder, Taken, Why } from './explain.ts'
+import { DateHolders, explainShortage, HolderList, keysOf, PlacedRanks } from './explain.ts'
 import { emptyUsage, greedyAssign } from './greedy.ts'
 import type { Model, ModelReferral, Prepared } from './model.ts'
 import { OWN_PENALTY, prepare } from './model.ts'
@@ -328,27 +328,19 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
   }
   // Who sits on a referral's candidate days up to a date. Referrals of one municipality with the
   // same window share these days, so the list is built once per municipality, start and end.
-  const within = new Map<string, Holder[]>()
-  const holdersWithin = (m: ModelReferral, until: IsoDate): readonly Holder[] => {
-    const key = `${m.referral.municipality}|${m.window.earliest}|${until}`
-    let list = within.get(key)
-    if (!list) {
-      list = []
-      for (const c of m.candidates) for (const d of c.days) if (book.days[d]!.date <= until) list.push(...(holders.get(d) ?? []))
-      within.set(key, list)
-    }
-    return list
-  }
-  // Group meetings of this run, ranked as their highest-ranked member, by counsellor-day.
-  const meetingsOn = new Map<number, MeetingHolder[]>()
-  for (const g of prep.groups) {
-    const holder = { language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) }
-    meetingsOn.set(g.day.index, [...(meetingsOn.get(g.day.index) ?? []), holder])
-  }
-  const meetingsWithin = (m: ModelReferral, until: IsoDate): MeetingHolder[] => {
-    const list: MeetingHolder[] = []
-    for (const c of m.candidates) for (const d of c.days) if (book.days[d]!.date <= until) list.push(...(meetingsOn.get(d) ?? []))
-    return list
+  const ranks = new PlacedRanks([...holders.values()].flat())
+  const onDates = new DateHolders(ranks, holders, model.dates)
+  // Group meetings of this run, ranked as their highest-ranked member, by date.
+  const meetingsOn: MeetingHolder[][] = model.dates.map(() => [])
+  const dateIndex = new Map(model.dates.map((t, i) => [t.date, i]))
+  for (const g of prep.groups) meetingsOn[dateIndex.get(g.day.date)!]!.push({ language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) })
+  // Who sits on a referral's candidate days up to a date, sessions and meetings: every day of the
+  // dates of its window up to it.
+  const heldWithin = (m: ModelReferral, until: IsoDate): { sessions: Taken; meetings: MeetingHolder[] } => {
+    const from = m.candidates[0]?.date ?? 0
+    let last = from - 1
+    for (const c of m.candidates) if (model.dates[c.date]!.date <= until) last = c.date
+    return { sessions: onDates.within(m.candidates, from, last), meetings: meetingsOn.slice(from, last + 1).flat() }
   }
   // One ranking of the referral for every list it appears in: as its first request asked (within
   // its deadline where it could still make it), so a tie on the deadline is a tie in every list.
@@ -360,20 +352,21 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
   })
   const shortage = (m: ModelReferral, until: IsoDate): Why => {
     const toDeadline = until !== m.window.latest
-    const within = meetingsWithin(m, until)
-    const groupMeetings = within.length
+    const held = heldWithin(m, until)
+    const groupMeetings = held.meetings.length
     const meetings = groupMeetings > 0 ? `; ${groupMeetings} group meeting${groupMeetings === 1 ? '' : 's'} took counsellor time in those days` : ''
     const none: Why = {
       reason: toDeadline ? 'no-capacity-before-deadline' : 'no-capacity-in-horizon',
       detail: `no counsellor has a free ${m.minutes}-minute slot between ${m.window.earliest} and ${toDeadline ? 'the deadline ' : ''}${until} (absences, holidays and sessions already booked${meetings})`,
       explanation: { code: 'no-capacity', minutes: m.minutes, from: m.window.earliest, until, toDeadline, groupMeetings },
     }
-    return explainShortage(m.window, rankedAsAsked(m), until, holdersWithin(m, until), rules, none, within)
+    return explainShortage(m.window, rankedAsAsked(m), until, held.sessions, rules, none, held.meetings)
   }
   // A member left without a group meeting: where sessions or other languages' meetings ranked above
   // it took counsellor-days that could have held its meeting (a free block before this run placed
   // anything), it was outranked, and is told so.
   let blockDays: Set<number> | null = null
+  const sessionsIn = new Map<string, HolderList>()
   const outranked = (r: Referral, blocked: Why): Why => {
     const e = blocked.explanation
     if (e.code !== 'group-meeting-no-room' && e.code !== 'group-meeting-full') return blocked
@@ -383,7 +376,12 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
     }
     const days = blockDays
     const could = (d: BookDay) => days.has(d.index) && d.date >= e.from && d.date <= e.until
-    const sessions = [...holders].flatMap(([d, list]) => (could(book.days[d]!) ? list : []))
+    const span = `${e.from}|${e.until}`
+    let sessions = sessionsIn.get(span)
+    if (!sessions) {
+      sessions = new HolderList(ranks, [...holders].flatMap(([d, list]) => (could(book.days[d]!) ? list : [])))
+      sessionsIn.set(span, sessions)
+    }
     const others = prep.groups
       .filter((g) => g.language !== r.language && could(g.day))
       .map((g) => ({ language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) }))
