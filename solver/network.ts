@@ -61,44 +61,50 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     }
     return node
   }
-  const ownNode = new Map<string, number>()
+  const municipalities = new Map<string, number>()
+  for (const r of model.referrals) if (!municipalities.has(r.referral.municipality)) municipalities.set(r.referral.municipality, municipalities.size)
+  const ownOf = new Int32Array(municipalities.size * D).fill(-1)
   /** The OWN node of a municipality on a date, given its own days there (none: the pool only). */
-  const own = (municipality: string, date: number, days: readonly number[]): number => {
-    const key = `${municipality}|${date}`
-    let node = ownNode.get(key)
-    if (node === undefined) {
+  const own = (municipality: number, date: number, days: readonly number[]): number => {
+    let node = ownOf[municipality * D + date]!
+    if (node < 0) {
       node = next++
-      ownNode.set(key, node)
-      outOf.set(node, days.map((day) => ({ arc: arcs.add(node!, cdBase + day, INF_CAP, 0), day })))
+      ownOf[municipality * D + date] = node
+      outOf.set(node, days.map((day) => ({ arc: arcs.add(node, cdBase + day, INF_CAP, 0), day })))
       const to = pool(date)
       poolArcOf.set(node, { arc: arcs.add(node, to, INF_CAP, OWN_PENALTY), pool: to })
     }
     return node
   }
 
-  const lateArcs: number[][] = model.referrals.map(() => [])
-  const refArcs: { arc: number; node: number }[][] = model.referrals.map(() => [])
+  // A referral's arcs are consecutive, by date; those after its deadline are the last of them.
+  const firstArc = new Int32Array(R)
+  const endArc = new Int32Array(R)
+  const firstLate = new Int32Array(R)
+  const scratchTo: number[] = []
+  const scratchCost: number[] = []
   for (const r of model.referrals) {
     const startsWithin = r.deadline !== null && r.deadline >= r.window.earliest
     const limited = r.limitedLanguage
+    const municipality = municipalities.get(r.referral.municipality)!
     // Candidates come by date, own counsellors first on a date: one arc per date, at the cost of
     // the cheapest way in (the own days, where the municipality has counsellors of its own).
+    // The shared nodes are made (with their arcs) first, so that the referral's arcs are consecutive.
+    scratchTo.length = scratchCost.length = 0
+    let firstLateDate = -1
     let lastDate = -1
     for (const c of r.candidates) {
       if (c.date === lastDate) continue
       lastDate = c.date
-      const to =
-        limited !== null
-          ? lang(limited, c.date)
-          : r.hasOwn
-            ? own(r.referral.municipality, c.date, c.own ? c.days : [])
-            : pool(c.date)
-      const cost = limited === null && r.hasOwn && !c.own ? c.cost - OWN_PENALTY : c.cost
-      const late = c.late && startsWithin
-      const a = arcs.add(r.index, to, 1, cost, !late)
-      if (late) lateArcs[r.index]!.push(a)
-      refArcs[r.index]!.push({ arc: a, node: to })
+      scratchTo.push(limited !== null ? lang(limited, c.date) : r.hasOwn ? own(municipality, c.date, c.own ? c.days : []) : pool(c.date))
+      scratchCost.push(limited === null && r.hasOwn && !c.own ? c.cost - OWN_PENALTY : c.cost)
+      if (c.late && startsWithin && firstLateDate < 0) firstLateDate = scratchTo.length - 1
     }
+    firstArc[r.index] = arcs.length
+    firstLate[r.index] = firstLateDate < 0 ? -1 : arcs.length + firstLateDate
+    // After the deadline comes last (by date): those arcs are on only for the late request.
+    scratchTo.forEach((to, i) => arcs.add(r.index, to, 1, scratchCost[i]!, firstLateDate < 0 || i < firstLateDate))
+    endArc[r.index] = arcs.length
   }
 
   const flow = new UnitFlow(next, sink, arcs)
@@ -112,7 +118,7 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     }
     handled++
     if (served[q.ref]) continue
-    if (!q.withinDeadline) for (const a of lateArcs[q.ref]!) flow.enableArc(a)
+    if (!q.withinDeadline && firstLate[q.ref]! >= 0) for (let a = firstLate[q.ref]!; a < endArc[q.ref]!; a++) flow.enableArc(a)
     if (flow.request(q.ref)) served[q.ref] = 1
   }
 
@@ -133,10 +139,11 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     if (!served[q.ref] || done[q.ref]) continue
     done[q.ref] = 1
     const r = model.referrals[q.ref]!
-    const through = refArcs[q.ref]!.find((x) => flow.flowOn(x.arc) > 0)
-    if (!through) continue
-    let units = left.get(through.node)!
-    const viaOwn = poolArcOf.get(through.node)
+    let through = -1
+    for (let a = firstArc[q.ref]!; a < endArc[q.ref]! && through < 0; a++) if (flow.flowOn(a) > 0) through = arcs.to[a]!
+    if (through < 0) continue
+    let units = left.get(through)!
+    const viaOwn = poolArcOf.get(through)
     // Into an OWN node: an own counsellor's day if one got units, else on through the pool.
     if (viaOwn && units.size === 0) units = left.get(viaOwn.pool)!
     // Through a language node, the referral's own counsellor first where its day got units.
