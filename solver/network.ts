@@ -107,7 +107,8 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     endArc[r.index] = arcs.length
   }
 
-  const flow = new UnitFlow(next, sink, arcs)
+  // Referral nodes (0..R-1) are settled, not looked ahead from: UnitFlow's constructor says why.
+  const flow = new UnitFlow(next, sink, arcs, { lookAheadFrom: R })
   const served = new Uint8Array(R)
   let handled = 0
   let completed = true
@@ -146,8 +147,9 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     const viaOwn = poolArcOf.get(through)
     // Into an OWN node: an own counsellor's day if one got units, else on through the pool.
     if (viaOwn && units.size === 0) units = left.get(viaOwn.pool)!
-    // Through a language node, the referral's own counsellor first where its day got units.
-    const ownDay = viaOwn ? undefined : r.candidates.find((c) => c.own && c.days.some((d) => units.has(d)))?.days.find((d) => units.has(d))
+    // Through a shared node the unit has forgotten whose it was: the referral's own counsellor
+    // first where its day got units (the flow's cost counts the language node's as own).
+    const ownDay = r.candidates.find((c) => c.own && c.days.some((d) => units.has(d)))?.days.find((d) => units.has(d))
     const day = ownDay ?? units.keys().next().value
     if (day === undefined) continue
     const n = units.get(day)! - 1
