@@ -146,12 +146,18 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     let units = left.get(through)!
     const viaOwn = poolArcOf.get(through)
     // Into an OWN node: an own counsellor's day if one got units, else on through the pool.
+    const shared = !viaOwn || units.size === 0
     if (viaOwn && units.size === 0) units = left.get(viaOwn.pool)!
-    // Through a shared node the unit has forgotten whose it was: the referral's own counsellor
-    // first where its day got units (the flow's cost counts the language node's as own).
-    const ownDay = r.candidates.find((c) => c.own && c.days.some((d) => units.has(d)))?.days.find((d) => units.has(d))
-    const day = ownDay ?? units.keys().next().value
-    if (day === undefined) continue
+    const first = units.keys().next()
+    if (first.done) continue
+    let day = first.value
+    if (shared) {
+      // Through a shared node the unit has forgotten whose it was: the referral's own counsellor
+      // of that date first where its day got units (the flow's cost counts a language node's as own).
+      const date = model.days[day]!.dateIndex
+      const mine = r.candidates.find((c) => c.own && c.date === date)
+      day = mine?.days.find((d) => units.has(d)) ?? day
+    }
     const n = units.get(day)! - 1
     if (n > 0) units.set(day, n)
     else units.delete(day)
