@@ -131,17 +131,20 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
   // The status filter runs here, not in JavaScript: a rare status among 10,000 referrals is one
   // indexed scan, not 10,000 rows mapped and dropped (issue 13). STATUS_SQL mirrors referralStatus
   // in services/referrals.ts; test/src/referrals-status.test.ts keeps the two in step.
-  const pageAfter = db.prepare(
+  // Two statements, one per scope: with `@municipality IS NULL OR ...` the planner could use no
+  // index and scanned the whole centre for one municipality's page.
+  const pageSql = (scope: string) =>
     `SELECT * FROM (SELECT r.*, ${STATUS_SQL} AS derived_status FROM referrals r
-       WHERE (@municipality IS NULL OR r.municipality = @municipality) AND (@after IS NULL OR r.id > @after)
+       WHERE ${scope} AND (@after IS NULL OR r.id > @after)
          -- Narrow by what each status needs before the CASE runs, so a rare status is found quickly.
          AND (@status IS NULL OR @status NOT IN ('completed', 'scheduled') OR r.id IN
                (SELECT sr.referral_id FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id WHERE s.status = 'booked'))
          AND (@status IS NULL OR @status <> 'withdrawn' OR r.withdrawn_at IS NOT NULL)
          AND (@status IS NULL OR @status <> 'deferred' OR r.deferred_until > @today))
      WHERE @status IS NULL OR derived_status = @status
-     ORDER BY id LIMIT @limit`,
-  )
+     ORDER BY id LIMIT @limit`
+  const pageAfter = db.prepare(pageSql('1'))
+  const pageAfterIn = db.prepare(pageSql('r.municipality = @municipality'))
   const hasBooked = db
     .prepare(
       `SELECT 1 FROM session_referrals sr JOIN sessions s ON s.id = sr.session_id
@@ -267,8 +270,8 @@ export function createReferralRepository(db: Db, cipher: DufCipher | undefined) 
       /** Only referrals of this status at `now` (and `today`, its Oslo date). */
       readonly status?: { readonly is: ReferralStatus; readonly now: Date; readonly today: string } | undefined
     }): StoredReferral[] {
-      const rows = pageAfter.all({
-        municipality: q.municipality ?? null,
+      const rows = (q.municipality === undefined ? pageAfter : pageAfterIn).all({
+        ...(q.municipality !== undefined && { municipality: q.municipality }),
         after: q.after ?? null,
         limit: q.limit,
         status: q.status?.is ?? null,
