@@ -165,16 +165,70 @@ function reference(net: Net): { served: boolean[]; cost: number } {
   return { served, cost: net.arcs.reduce((sum, a, k) => sum + a.cost * flow[k]!, 0) }
 }
 
+/** The flow on `net`; request nodes (0..R-1) settled rather than looked ahead from when `settleRequests`. */
+function byUnitFlow(net: Net, settleRequests: boolean): { served: boolean[]; cost: number } {
+  const flow = new UnitFlow(net.nodes, net.sink, net.arcs, { lookAheadFrom: settleRequests ? net.requests.length : 0 })
+  const served = net.requests.map((q) => flow.request(q))
+  return { served, cost: net.arcs.reduce((sum, a, k) => sum + a.cost * flow.flowOn(k), 0) }
+}
+
 t.test('on pooled networks full of ties the flow serves what plain successive shortest paths serve, at the same cost', async (t) => {
   fc.assert(
     fc.property(pooled, (net) => {
       const want = reference(net)
-      const flow = new UnitFlow(net.nodes, net.sink, net.arcs)
-      const served = net.requests.map((q) => flow.request(q))
-      const cost = net.arcs.reduce((sum, a, k) => sum + a.cost * flow.flowOn(k), 0)
-      t.same(served, want.served, 'the same requests served')
-      t.equal(cost, want.cost, 'at the same total cost')
+      for (const settleRequests of [false, true]) {
+        const got = byUnitFlow(net, settleRequests)
+        const how = settleRequests ? ' (request nodes settled, not looked ahead from)' : ''
+        t.same(got.served, want.served, `the same requests served${how}`)
+        t.equal(got.cost, want.cost, `at the same total cost${how}`)
+      }
     }),
     { seed: 20261201, numRuns: 400 },
+  )
+})
+
+// The solver's network since the municipality layer (solver/network.ts): request → OWN(group,
+// date) → that group's slots of the date at no cost, or on to the date's pool at a penalty; the
+// pool → every slot of the date. Paths are three and four arcs long, so the look-ahead's three-arc
+// reach and the settled request nodes are both exercised.
+const municipal = fc
+  .record({
+    dates: fc.integer({ min: 1, max: 4 }),
+    perDate: fc.integer({ min: 1, max: 3 }),
+    groups: fc.integer({ min: 1, max: 3 }),
+    caps: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 12, maxLength: 12 }),
+    requests: fc.array(fc.record({ group: fc.nat(2), dates: fc.array(fc.nat(3), { maxLength: 4 }), late: fc.boolean() }), { minLength: 1, maxLength: 14 }),
+  })
+  .map(({ dates, perDate, groups, caps, requests }): Net => {
+    const R = requests.length
+    const slots = dates * perDate
+    const pool = (d: number) => R + slots + d
+    const own = (g: number, d: number) => R + slots + dates + g * dates + d
+    const sink = R + slots + dates + groups * dates
+    const arcs: FlowArc[] = []
+    requests.forEach((q, i) => {
+      for (const d of new Set(q.dates.filter((d) => d < dates))) arcs.push({ from: i, to: own(q.group % groups, d), cap: 1, cost: d + (q.late ? 2 : 0), enabled: true })
+    })
+    for (let g = 0; g < groups; g++)
+      for (let d = 0; d < dates; d++) {
+        for (let k = 0; k < perDate; k++) if ((d * perDate + k) % groups === g) arcs.push({ from: own(g, d), to: R + d * perDate + k, cap: INF_CAP, cost: 0, enabled: true })
+        arcs.push({ from: own(g, d), to: pool(d), cap: INF_CAP, cost: 1, enabled: true })
+      }
+    for (let d = 0; d < dates; d++) for (let k = 0; k < perDate; k++) arcs.push({ from: pool(d), to: R + d * perDate + k, cap: INF_CAP, cost: 0, enabled: true })
+    for (let s = 0; s < slots; s++) arcs.push({ from: R + s, to: sink, cap: caps[s]!, cost: 0, enabled: true })
+    return { nodes: sink + 1, sink, arcs, requests: requests.map((_, i) => i) }
+  })
+
+t.test('on networks with a municipality layer the flow serves what plain successive shortest paths serve, at the same cost', async (t) => {
+  fc.assert(
+    fc.property(municipal, (net) => {
+      const want = reference(net)
+      for (const settleRequests of [false, true]) {
+        const got = byUnitFlow(net, settleRequests)
+        t.same(got.served, want.served, 'the same requests served')
+        t.equal(got.cost, want.cost, 'at the same total cost')
+      }
+    }),
+    { seed: 20261202, numRuns: 400 },
   )
 })
