@@ -8,7 +8,12 @@
 // --solve-weeks); one client proposes on it back to back while autocannon reads /health and
 // GET /v1/referrals; then a burst of concurrent proposals, of which all but one must get 503.
 //
-//   npx tsx bench/http.ts [--duration 10] [--runs 3] [--connections 10] [--solve-referrals 3000] [--solve-weeks 12]
+// Each read is measured twice: closed loop (every connection asks again as soon as it is answered:
+// the server's throughput, where latency is mostly waiting in line behind the other connections)
+// and paced: --rate requests a second, evenly spaced and sent on time whether or not the earlier
+// ones were answered (latency as a user meets it, and whether a running solve adds to it).
+//
+//   npx tsx bench/http.ts [--duration 10] [--runs 3] [--connections 10] [--rate 40] [--solve-referrals 3000] [--solve-weeks 12]
 import autocannon from 'autocannon'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '40' },
     'solve-referrals': { type: 'string', default: '3000' },
     'solve-weeks': { type: 'string', default: '12' },
     burst: { type: 'string', default: '50' },
@@ -40,8 +46,25 @@ const BURST = Number(values.burst)
 const DURATION = Number(values.duration)
 const RUNS = Number(values.runs)
 const CONNECTIONS = Number(values.connections)
+const RATE = Number(values.rate)
 const BATCH = 100
 const ROOT = new URL('..', import.meta.url).pathname
+
+/** The proposing client under a solve (its own process): proposes until SIGTERM, then prints each proposal's milliseconds. */
+const PROPOSER = `
+const [url, key, body] = process.argv.slice(1)
+let stop = false
+process.on('SIGTERM', () => { stop = true })
+const ms = []
+while (!stop) {
+  const t0 = performance.now()
+  const r = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer ' + key, 'content-type': 'application/json' }, body })
+  await r.arrayBuffer()
+  if (r.status !== 201) { console.error('propose under load: ' + r.status); process.exit(1) }
+  ms.push(performance.now() - t0)
+}
+process.stdout.write(JSON.stringify(ms))
+`
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,9 +95,45 @@ function batchBody(): string {
 
 type Figures = { reqPerSec: number; p50: number; p99: number; errors: number; non2xx: number }
 
-async function load(url: string, opts: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }): Promise<Figures> {
+/** `rate`: requests a second, evenly spaced (paced); without it, closed loop. */
+async function load(url: string, opts: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, rate?: number): Promise<Figures> {
+  if (rate !== undefined) return paced(url, opts, rate)
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, method: opts.method, headers: opts.headers, ...(opts.body !== undefined && { body: opts.body }) })
   return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+}
+
+/**
+ * One request every 1/rate s for the duration, each sent on time whether or not the earlier ones
+ * have been answered (open loop), as independent users would. autocannon's own rate limit sends
+ * each second's requests together at the start of the second, which measures a burst instead.
+ */
+async function paced(url: string, opts: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, rate: number): Promise<Figures> {
+  const latencies: number[] = []
+  let errors = 0
+  let non2xx = 0
+  const sent: Promise<void>[] = []
+  const start = performance.now()
+  const count = Math.round(rate * DURATION)
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rate
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+    const t0 = performance.now()
+    sent.push(
+      fetch(url, { method: opts.method, headers: opts.headers, ...(opts.body !== undefined && { body: opts.body }) }).then(
+        async (res) => {
+          await res.arrayBuffer()
+          latencies.push(performance.now() - t0)
+          if (res.status >= 300) non2xx++
+        },
+        () => void errors++,
+      ),
+    )
+  }
+  await Promise.all(sent)
+  const sorted = latencies.sort((a, b) => a - b)
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN)
+  return { reqPerSec: latencies.length / ((performance.now() - start) / 1000), p50: at(0.5), p99: at(0.99), errors, non2xx }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
@@ -172,28 +231,35 @@ try {
     { name: 'GET /health', url: `${countyServer.base}/health`, method: 'GET', headers: {} },
     { name: 'GET /v1/referrals (municipality, first page)', url: `${countyServer.base}/v1/referrals`, method: 'GET', headers: { authorization: `Bearer ${countyMunicipality}` } },
   ]
-  for (const r of reads) {
-    const quiet: Figures[] = []
-    for (let i = 0; i < RUNS; i++) quiet.push(await load(r.url, r))
-    const q = medianOf(quiet)
-    solveRows.push(`| ${r.name}, no solve running | ${q.reqPerSec.toFixed(0)} | ${q.p50} | ${q.p99} | ${q.errors + q.non2xx} |`)
-    const runs: Figures[] = []
-    for (let i = 0; i < RUNS; i++) {
-      let solving = true
-      const loop = (async () => {
-        while (solving) {
-          const p = await propose()
-          if (p.status !== 201) throw new Error(`propose under load: ${p.status}`)
-          proposeMs.push(p.ms)
-        }
-      })()
-      runs.push(await load(r.url, r))
-      solving = false
-      await loop
-      process.stderr.write(`${r.name} under a solve: run ${i + 1}/${RUNS} p99 ${runs.at(-1)!.p99} ms\n`)
+  /**
+   * Runs `measure` while one client proposes back to back on the county centre. The proposing
+   * client is a process of its own: reading each proposal back (over a megabyte) in this one would
+   * hold up the reads being timed, and their latency would be this process's, not the server's.
+   */
+  const underSolve = async (measure: () => Promise<Figures>): Promise<Figures> => {
+    const proposer = spawn(process.execPath, ['--input-type=module', '-e', PROPOSER, `${countyServer.base}/v1/allocations`, countyCoordinator, JSON.stringify(countyRun)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    proposer.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    const exited = new Promise<number | null>((resolve) => proposer.on('exit', resolve))
+    const figures = await measure()
+    proposer.kill('SIGTERM')
+    if ((await exited) !== 0) throw new Error('the proposing client failed')
+    proposeMs.push(...(JSON.parse(out) as number[]))
+    return figures
+  }
+  const row = (name: string, m: Figures) => `| ${name} | ${m.reqPerSec.toFixed(0)} | ${m.p50} | ${m.p99} | ${m.errors + m.non2xx} |`
+  for (const [mode, rate] of [['closed loop', undefined], [`paced at ${RATE}/s`, RATE]] as const) {
+    for (const r of reads) {
+      const quiet: Figures[] = []
+      for (let i = 0; i < RUNS; i++) quiet.push(await load(r.url, r, rate))
+      solveRows.push(row(`${r.name}, ${mode}, no solve running`, medianOf(quiet)))
+      const runs: Figures[] = []
+      for (let i = 0; i < RUNS; i++) {
+        runs.push(await underSolve(() => load(r.url, r, rate)))
+        process.stderr.write(`${r.name} (${mode}) under a solve: run ${i + 1}/${RUNS} p99 ${runs.at(-1)!.p99} ms\n`)
+      }
+      solveRows.push(row(`${r.name}, ${mode}, proposals running back to back`, medianOf(runs)))
     }
-    const m = medianOf(runs)
-    solveRows.push(`| ${r.name}, proposals running back to back | ${m.reqPerSec.toFixed(0)} | ${m.p50} | ${m.p99} | ${m.errors + m.non2xx} |`)
   }
   const burst = await Promise.all(Array.from({ length: BURST }, () => propose()))
   const accepted = burst.filter((b) => b.status === 201).length
@@ -208,7 +274,7 @@ try {
     '|---|---|---|---|---|',
     ...rows,
     '',
-    `Under a running solve: a county-size centre (regime issue-week, ${SOLVE_REFERRALS} referrals × 30 counsellors × ${SOLVE_WEEKS} weeks) on its own server, one client proposing back to back while autocannon reads (same connections and duration). Propose through the API: median ${median(proposeMs).toFixed(0)} ms over ${proposeMs.length} runs (load, solve in the worker, store). A burst of ${BURST} concurrent proposals: ${accepted} accepted (${soleMs.toFixed(0)} ms), ${refused} refused with 503 and Retry-After.`,
+    `Under a running solve: a county-size centre (regime issue-week, ${SOLVE_REFERRALS} referrals × 30 counsellors × ${SOLVE_WEEKS} weeks) on its own server, one client (a process of its own) proposing back to back while the reads are timed (same connections and duration), closed loop (each connection asks again as soon as it is answered: throughput, and latency spent in line behind the other connections) and paced (${RATE} requests a second, evenly spaced, each sent on time whether or not the earlier ones were answered: latency as a user meets it). Propose through the API: median ${median(proposeMs).toFixed(0)} ms over ${proposeMs.length} runs (load, solve in the worker, store). A burst of ${BURST} concurrent proposals: ${accepted} accepted (${soleMs.toFixed(0)} ms), ${refused} refused with 503 and Retry-After.`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | errors + non-2xx |',
     '|---|---|---|---|---|',
