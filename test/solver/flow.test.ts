@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
+import type { Test } from 'tap'
 import type { FlowArc } from '../../solver/flow.ts'
 import { INF_CAP, UnitFlow } from '../../solver/flow.ts'
 
@@ -172,17 +173,20 @@ function byUnitFlow(net: Net, settleRequests: boolean): { served: boolean[]; cos
   return { served, cost: net.arcs.reduce((sum, a, k) => sum + a.cost * flow.flowOn(k), 0) }
 }
 
+/** The flow, with and without lookAheadFrom, serves what the reference serves at its cost. */
+function agreesWithReference(t: Test, net: Net): void {
+  const want = reference(net)
+  for (const settleRequests of [false, true]) {
+    const got = byUnitFlow(net, settleRequests)
+    const how = settleRequests ? ' (request nodes settled, not looked ahead from)' : ''
+    t.same(got.served, want.served, `the same requests served${how}`)
+    t.equal(got.cost, want.cost, `at the same total cost${how}`)
+  }
+}
+
 t.test('on pooled networks full of ties the flow serves what plain successive shortest paths serve, at the same cost', async (t) => {
   fc.assert(
-    fc.property(pooled, (net) => {
-      const want = reference(net)
-      for (const settleRequests of [false, true]) {
-        const got = byUnitFlow(net, settleRequests)
-        const how = settleRequests ? ' (request nodes settled, not looked ahead from)' : ''
-        t.same(got.served, want.served, `the same requests served${how}`)
-        t.equal(got.cost, want.cost, `at the same total cost${how}`)
-      }
-    }),
+    fc.property(pooled, (net) => agreesWithReference(t, net)),
     { seed: 20261201, numRuns: 400 },
   )
 })
@@ -221,14 +225,7 @@ const municipal = fc
 
 t.test('on networks with a municipality layer the flow serves what plain successive shortest paths serve, at the same cost', async (t) => {
   fc.assert(
-    fc.property(municipal, (net) => {
-      const want = reference(net)
-      for (const settleRequests of [false, true]) {
-        const got = byUnitFlow(net, settleRequests)
-        t.same(got.served, want.served, 'the same requests served')
-        t.equal(got.cost, want.cost, 'at the same total cost')
-      }
-    }),
+    fc.property(municipal, (net) => agreesWithReference(t, net)),
     { seed: 20261202, numRuns: 400 },
   )
 })
