@@ -171,28 +171,28 @@ export class UnitFlow {
    */
   private lookAhead(v: number, d: number, depth = 2): boolean {
     const { to, cap, cost, pot, sinkArc, state, dist, parent, adj, adjStart } = this
-    const b = sinkArc[v]!
-    if (b >= 0) {
-      if (cap[b]! <= 0 || cost[b]! + pot[v]! - pot[this.sink]! > 0) return false
-      this.reachSink(d, b)
-      return true
-    }
+    if (sinkArc[v]! >= 0) return this.reachSinkFrom(v, d)
     for (let i = adjStart[v]!; i < adjStart[v + 1]!; i++) {
       const a = adj[i]!
       if (cap[a]! <= 0) continue
       const w = to[a]!
       if (state[w] !== 0 || cost[a]! + pot[v]! - pot[w]! > 0) continue
-      const c = sinkArc[w]!
-      if (c >= 0) {
-        if (cap[c]! <= 0 || cost[c]! + pot[w]! - pot[this.sink]! > 0) continue
-        this.reachSink(d, c)
-      } else if (depth === 1 || !this.lookAhead(w, d, depth - 1)) continue
+      // A counsellor-day ends the path here or not at all; a shared node may lead on.
+      if (sinkArc[w]! >= 0 ? !this.reachSinkFrom(w, d) : depth === 1 || !this.lookAhead(w, d, depth - 1)) continue
       if (dist[w] === Infinity) this.touched[this.touchedCount++] = w
       dist[w] = d
       parent[w] = a
       return true
     }
     return false
+  }
+
+  /** Through v's arc to the sink, if it is free at no reduced cost: recorded, true. */
+  private reachSinkFrom(v: number, d: number): boolean {
+    const b = this.sinkArc[v]!
+    if (this.cap[b]! <= 0 || this.cost[b]! + this.pot[v]! - this.pot[this.sink]! > 0) return false
+    this.reachSink(d, b)
+    return true
   }
 
   // Methods, not closures made per call: tsx (keepNames) wraps every named closure as it is made,

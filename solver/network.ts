@@ -38,8 +38,8 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
   const poolOf = new Int32Array(D).fill(-1)
   /** Per shared node: its arcs on to counsellor-days, with the day. */
   const outOf = new Map<number, { arc: number; day: number }[]>()
-  /** Per OWN node: its arc to the pool, and the pool. */
-  const poolArcOf = new Map<number, { arc: number; pool: number }>()
+  /** Per OWN node: the pool it leads on to. */
+  const poolOfOwn = new Map<number, number>()
   const pool = (date: number): number => {
     if (poolOf[date]! < 0) {
       const node = next++
@@ -72,7 +72,8 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
       ownOf[municipality * D + date] = node
       outOf.set(node, days.map((day) => ({ arc: arcs.add(node, cdBase + day, INF_CAP, 0), day })))
       const to = pool(date)
-      poolArcOf.set(node, { arc: arcs.add(node, to, INF_CAP, OWN_PENALTY), pool: to })
+      arcs.add(node, to, INF_CAP, OWN_PENALTY)
+      poolOfOwn.set(node, to)
     }
     return node
   }
@@ -144,10 +145,10 @@ export function flowAssign(model: Model, usage: Usage, deadlineAt: number): Flow
     for (let a = firstArc[q.ref]!; a < endArc[q.ref]! && through < 0; a++) if (flow.flowOn(a) > 0) through = arcs.to[a]!
     if (through < 0) continue
     let units = left.get(through)!
-    const viaOwn = poolArcOf.get(through)
     // Into an OWN node: an own counsellor's day if one got units, else on through the pool.
-    const shared = !viaOwn || units.size === 0
-    if (viaOwn && units.size === 0) units = left.get(viaOwn.pool)!
+    const onward = poolOfOwn.get(through)
+    const shared = onward === undefined || units.size === 0
+    if (onward !== undefined && units.size === 0) units = left.get(onward)!
     const first = units.keys().next()
     if (first.done) continue
     let day = first.value

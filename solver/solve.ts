@@ -332,8 +332,7 @@ function explainAll(problem: Problem, prep: Prepared, placed: ReadonlyMap<number
   const onDates = new DateHolders(ranks, holders, model.dates)
   // Group meetings of this run, ranked as their highest-ranked member, by date.
   const meetingsOn: MeetingHolder[][] = model.dates.map(() => [])
-  const dateIndex = new Map(model.dates.map((t, i) => [t.date, i]))
-  for (const g of prep.groups) meetingsOn[dateIndex.get(g.day.date)!]!.push({ language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) })
+  for (const g of prep.groups) meetingsOn[model.days[g.day.index]!.dateIndex]!.push({ language: g.language, on: g.day.date, keys: keysOf(rules, meetingRank(g, rules, problem)) })
   // Who sits on a referral's candidate days up to a date, sessions and meetings: every day of the
   // dates of its window up to it.
   const heldWithin = (m: ModelReferral, until: IsoDate): { sessions: Taken; meetings: MeetingHolder[] } => {
