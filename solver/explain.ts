@@ -151,7 +151,7 @@ export class DateHolders {
     this.sortedByDate = dates.map((t) => Int32Array.from(t.days.flatMap((d) => onDay.get(d) ?? []), (h) => ranks.rank(h)).sort())
   }
 
-  /** The sessions on `days` (date index, day indices in list order), for dates from..until. */
+  /** The sessions on these candidates' days on the dates from..until (date indices), named in the candidates' order. */
   within(candidates: readonly { readonly date: number; readonly days: readonly number[] }[], from: number, until: number): Taken {
     const { ranks, sortedByDate, onDay } = this
     return {
